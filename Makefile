@@ -1,0 +1,49 @@
+# Everything runs from a virtualenv in .venv that the targets create and keep
+# in step with requirements.lock. A fresh machine needs only python3 and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export NO_MKDOCS_2_WARNING := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: setup serve serve-ru build test bench lock clean
+
+$(INSTALLED): requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -r requirements.lock
+	touch $@
+
+setup: $(INSTALLED)
+
+## serve: the English site with live reload (pages and snippets/) on http://127.0.0.1:8000/
+serve: setup
+	$(BIN)/mkdocs serve -f mkdocs.yml -a $(HOST):$(PORT)
+
+## serve-ru: the same for the Russian edition
+serve-ru: setup
+	$(BIN)/mkdocs serve -f mkdocs.ru.yml -a $(HOST):$(PORT)
+
+## build: the complete site, every language, into site/
+build: setup
+	$(BIN)/python -m tools.site site
+
+## test: every test (examples, harness, build, languages, notebook, browser)
+test: setup
+	$(BIN)/python -m pytest
+
+## bench: virtual vs real clock, build and test timings (not a test)
+bench: setup
+	$(BIN)/python -m tools.bench
+
+## lock: re-resolve the dependency ranges in pyproject.toml into requirements.lock
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install -q ".[docs,test]"
+	.lock-venv/bin/python -m pip freeze --exclude runnable-asyncio > requirements.lock
+	rm -rf .lock-venv
+
+clean:
+	rm -rf site .pytest_cache
