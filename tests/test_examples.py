@@ -10,7 +10,9 @@ EXAMPLES, PROBLEMS = collect()
 
 
 def test_pages_have_examples():
-    assert len(EXAMPLES) >= 20, f"only {len(EXAMPLES)} Python blocks found on the pages; is the harness reading them?"
+    assert len(EXAMPLES) >= 20, (
+        f"only {len(EXAMPLES)} Python blocks found on the pages; is the harness reading them?"
+    )
 
 
 def test_every_python_fence_is_runnable_or_marked():

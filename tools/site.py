@@ -30,7 +30,17 @@ def build(site_dir: Path, root: Path = ROOT, strict: bool = True) -> None:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     for lang, config in configs(root):
         target = site_dir if lang == "en" else site_dir / lang
-        command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(target)]
+        command = [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "-q",
+            "-f",
+            str(config),
+            "-d",
+            str(target),
+        ]
         if strict:
             command.append("--strict")
         subprocess.run(command, cwd=root, env=env, check=True)

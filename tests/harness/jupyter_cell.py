@@ -15,17 +15,15 @@ import sys
 import traceback
 
 
-async def _kernel(path: str, linger: float) -> int:
-    with open(path, encoding="utf-8") as f:
-        source = f.read()
+async def _kernel(path: str, source: str, linger: float) -> int:
     namespace = {"__name__": "__main__", "__builtins__": __builtins__}
     status = 0
     try:
         code = compile(source, path, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
-        result = eval(code, namespace)  # noqa: S307 - running the cell is the point
+        result = eval(code, namespace)  # running the cell is the point
         if asyncio.iscoroutine(result):
             await result
-    except Exception as error:  # noqa: BLE001 - reported like IPython does
+    except Exception as error:  # noqa: BLE001 - any error of the cell is reported, as IPython does
         print(traceback.format_exception_only(error)[-1], end="", file=sys.stderr)
         status = 1
     # The cell is over; the kernel's loop is not. Let leftover tasks run on.
@@ -46,7 +44,9 @@ def main() -> None:
     parser.add_argument("--linger", type=float, default=60.0)
     args = parser.parse_args()
     sys.argv = [args.cell]
-    sys.exit(asyncio.run(_kernel(args.cell, args.linger)))
+    with open(args.cell, encoding="utf-8") as f:
+        source = f.read()
+    sys.exit(asyncio.run(_kernel(args.cell, source, args.linger)))
 
 
 if __name__ == "__main__":

@@ -142,20 +142,30 @@ def collect_page(site: Site, page: Path, root: Path = ROOT) -> tuple[list[Exampl
         stripped = line.lstrip()
         if stripped.startswith("~~~") and fence_language(stripped.lstrip("~")) in PYTHON_LANGUAGES:
             problems.append(
-                Problem(rel, number, "a ~~~ fence is invisible to pytest-codeblocks; write it with ``` so it is run")
+                Problem(
+                    rel,
+                    number,
+                    "a ~~~ fence is invisible to pytest-codeblocks; write it with ``` so it is run",
+                )
             )
 
     try:
         expanded = site.expand(text)
     except SnippetMissingError as error:
-        target = re.search(r"'([^']*)'", str(error))
-        number = next(
-            (n for n, line in enumerate(text.split("\n"), 1) if target and target.group(1) in line and "8<" in line),
-            1,
-        )
+        name = re.search(r"'([^']*)'", str(error))
+        number, include = 1, "?"
+        for n, line in enumerate(text.split("\n"), 1):
+            if (m := INCLUDE.match(line)) and name and name.group(1) in m.group("target"):
+                number, include = n, m.group("target")
+                break
         base = ", ".join(site.snippet_config["base_path"])
         return [], [
-            Problem(rel, number, f"{error} (looked in {base}): create the file or section, or fix the include line")
+            Problem(
+                rel,
+                number,
+                f'--8<-- "{include}": {error} (snippets are looked up in {base}); '
+                "create that file or section, or fix the include line",
+            )
         ]
 
     try:
@@ -165,7 +175,11 @@ def collect_page(site: Site, page: Path, root: Path = ROOT) -> tuple[list[Exampl
         return [], [Problem(rel, 1, f"pytest-codeblocks cannot read this page: {error}")]
     if len(original_blocks) != len(blocks):
         return [], [
-            Problem(rel, 1, "an included snippet adds or removes a ``` fence; snippets must be plain code files")
+            Problem(
+                rel,
+                1,
+                "an included snippet adds or removes a ``` fence; snippets must be plain code files",
+            )
         ]
 
     examples = []
@@ -209,7 +223,9 @@ def collect_page(site: Site, page: Path, root: Path = ROOT) -> tuple[list[Exampl
                     'and include it with --8<-- "topic/name.py"',
                 )
             )
-        elif own_lines and not example.jupyter:
+        elif own_lines and not (
+            example.jupyter and all(line.startswith("await ") for line in own_lines)
+        ):
             problems.append(
                 Problem(
                     rel,
@@ -222,7 +238,9 @@ def collect_page(site: Site, page: Path, root: Path = ROOT) -> tuple[list[Exampl
     return examples, problems
 
 
-def collect(config_files: list[Path] | None = None, root: Path = ROOT) -> tuple[list[Example], list[Problem]]:
+def collect(
+    config_files: list[Path] | None = None, root: Path = ROOT
+) -> tuple[list[Example], list[Problem]]:
     examples: list[Example] = []
     problems: list[Problem] = []
     for config_file in config_files or site_configs(root):

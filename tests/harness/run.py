@@ -55,12 +55,16 @@ def script_name(example: Example) -> str:
 
 def transcript_input(code: str) -> str:
     """The lines a reader types in a ``>>>`` transcript."""
-    return "".join(PROMPTS.sub("", line) + "\n" for line in code.splitlines() if PROMPTS.match(line))
+    return "".join(
+        PROMPTS.sub("", line) + "\n" for line in code.splitlines() if PROMPTS.match(line)
+    )
 
 
 def transcript_output(code: str) -> str:
     """What the transcript shows the interpreter answering."""
-    return "".join(line + "\n" for line in code.splitlines() if line.strip() and not PROMPTS.match(line))
+    return "".join(
+        line + "\n" for line in code.splitlines() if line.strip() and not PROMPTS.match(line)
+    )
 
 
 def run(example: Example, clock: str = "virtual", timeout: float = TIMEOUT) -> Outcome:
@@ -92,6 +96,7 @@ def run(example: Example, clock: str = "virtual", timeout: float = TIMEOUT) -> O
             done = subprocess.run(
                 command,
                 cwd=workdir,
+                check=False,
                 env=env,
                 input=stdin,
                 stdout=subprocess.PIPE,
@@ -104,10 +109,16 @@ def run(example: Example, clock: str = "virtual", timeout: float = TIMEOUT) -> O
             returncode, output = done.returncode, done.stdout
         except subprocess.TimeoutExpired as expired:
             returncode = None
-            output = expired.stdout.decode() if isinstance(expired.stdout, bytes) else (expired.stdout or "")
+            output = (
+                expired.stdout.decode()
+                if isinstance(expired.stdout, bytes)
+                else (expired.stdout or "")
+            )
         lines = []
         if timelog.exists():
-            lines = [tuple(json.loads(row)) for row in timelog.read_text(encoding="utf-8").splitlines()]
+            lines = [
+                tuple(json.loads(row)) for row in timelog.read_text(encoding="utf-8").splitlines()
+            ]
             timelog.unlink()
         output = output.replace(str(workdir) + os.sep, "")
         return Outcome(returncode, output, lines, command)
@@ -138,7 +149,9 @@ def check(example: Example, outcome: Outcome) -> list[str]:
     expected = example.expected
     if example.language == "pycon":
         if expected is not None:
-            problems.append(f"{where}: a >>> transcript shows its output inline; remove the output block")
+            problems.append(
+                f"{where}: a >>> transcript shows its output inline; remove the output block"
+            )
         expected = transcript_output(example.code)
         actual = PROMPTS.sub("", outcome.output.replace(">>> ", "").replace("... ", ""))
         actual = "".join(line + "\n" for line in actual.splitlines() if line.strip())
@@ -171,7 +184,11 @@ def check(example: Example, outcome: Outcome) -> list[str]:
             f"{where}: the printed {kind} differs from the output block under it. Fix the snippet, "
             f"or update the block if the new output is right:\n{_diff(expected, actual)}"
         )
-    if outcome.returncode != 0 and "Traceback (most recent call last)" not in expected and "Error" not in expected:
+    if (
+        outcome.returncode != 0
+        and "Traceback (most recent call last)" not in expected
+        and "Error" not in expected
+    ):
         problems.append(
             f"{where}: exited with status {outcome.returncode} but the page shows no error:\n{outcome.output}"
         )

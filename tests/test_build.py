@@ -1,0 +1,75 @@
+"""`mkdocs build --strict` of the whole site passes, every page of every
+language is in it, and mkdocs' own link and anchor validation is on."""
+
+import subprocess
+import sys
+import uuid
+
+import pytest
+
+from tools.site import ROOT, configs
+
+
+def pages(lang_config):
+    from mkdocs.config import load_config
+
+    config = load_config(str(lang_config))
+    return sorted(
+        p.relative_to(config["docs_dir"])
+        for p in __import__("pathlib").Path(config["docs_dir"]).rglob("*.md")
+    )
+
+
+@pytest.mark.parametrize(("lang", "config"), configs(), ids=[lang for lang, _ in configs()])
+def test_every_page_is_built(built_site, lang, config):
+    base = built_site if lang == "en" else built_site / lang
+    missing = []
+    for page in pages(config):
+        html = base / (
+            "index.html" if page.stem == "index" else f"{page.with_suffix('')}/index.html"
+        )
+        if not html.is_file():
+            missing.append(f"{page} -> {html.relative_to(built_site)}")
+    assert not missing, f"pages of {config.name} missing from the built site: {missing}"
+    assert (base / "404.html").is_file()
+    assert (base / "search" / "search_index.json").is_file()
+
+
+@pytest.mark.parametrize(
+    ("link", "complaint"),
+    [("other.md#no-such-heading", "no-such-heading"), ("missing.md", "missing.md")],
+    ids=["broken-anchor", "broken-link"],
+)
+def test_strict_build_rejects_broken_links(tmp_path, link, complaint):
+    """Each language inherits mkdocs.yml's validation; plant a broken link in a
+    throw-away docs dir using that config and the build must fail."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text(f"# Home\n\nSee [the other page]({link}).\n")
+    (docs / "other.md").write_text("# Other\n\n## A heading\n")
+    # The config sits beside mkdocs.yml so that every relative path in it
+    # (snippets, hooks, theme overrides) means what it means there.
+    config = ROOT / f".planted-{uuid.uuid4().hex}.yml"
+    config.write_text(f"INHERIT: mkdocs.yml\ndocs_dir: {docs}\nnav: [index.md, other.md]\n")
+    try:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "build",
+                "--strict",
+                "-f",
+                str(config),
+                "-d",
+                str(tmp_path / "out"),
+            ],
+            cwd=ROOT,
+            check=False,
+            capture_output=True,
+            text=True,
+        )
+    finally:
+        config.unlink()
+    assert done.returncode != 0, "a broken link passed mkdocs build --strict"
+    assert complaint in done.stderr, done.stderr

@@ -1,0 +1,60 @@
+"""The snippets are what readers copy: formatted, lint-clean, complete programs,
+and each one is shown on the pages of every language."""
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.harness.pages import collect
+from tools.site import ROOT, configs
+
+SNIPPETS = sorted(p for p in (ROOT / "snippets").rglob("*.py") if p.name != "__init__.py")
+EXAMPLES, _ = collect()
+
+
+def test_snippets_are_ruff_formatted():
+    done = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--check", "--diff", "snippets"],
+        cwd=ROOT,
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, (
+        f"run `.venv/bin/ruff format snippets`:\n{done.stdout}{done.stderr}"
+    )
+
+
+def test_snippets_pass_ruff_check():
+    done = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "snippets"],
+        cwd=ROOT,
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("snippet", SNIPPETS, ids=[str(p.relative_to(ROOT)) for p in SNIPPETS])
+def test_snippet_is_a_complete_program(snippet):
+    text = snippet.read_text()
+    if "async def main" in text:
+        last = text.rstrip().splitlines()[-1]
+        assert "main()" in last and not last.startswith(" "), (
+            f"{snippet.relative_to(ROOT)}: a reader runs this file as it is; end it with asyncio.run(main())"
+        )
+
+
+@pytest.mark.parametrize(("lang", "config"), configs(), ids=[lang for lang, _ in configs()])
+def test_every_snippet_is_shown_in_every_language(lang, config):
+    shown = {f for e in EXAMPLES if e.page.parts[:2] == ("docs", lang) for f in e.snippet_files}
+    unused = [
+        str(p.relative_to(ROOT / "snippets"))
+        for p in SNIPPETS
+        if str(p.relative_to(ROOT / "snippets")) not in shown
+    ]
+    assert not unused, (
+        f"snippets no page of {config.name} includes (show them or delete them): {unused}"
+    )
