@@ -39,6 +39,7 @@ class Outcome:
     output: str  # stdout and stderr, merged as a console shows them
     lines: list[tuple[float, str, str]]  # (seconds since start, stream, text)
     command: list[str]
+    sleeps: list[float]  # every asyncio.sleep / time.sleep the example asked for
 
     def timed(self, decimals: int) -> str:
         return "".join(f"{t:.{decimals}f} s  {text}\n" for t, _, text in self.lines)
@@ -114,14 +115,14 @@ def run(example: Example, clock: str = "virtual", timeout: float = TIMEOUT) -> O
                 if isinstance(expired.stdout, bytes)
                 else (expired.stdout or "")
             )
-        lines = []
+        records = []
         if timelog.exists():
-            lines = [
-                tuple(json.loads(row)) for row in timelog.read_text(encoding="utf-8").splitlines()
-            ]
+            records = [json.loads(row) for row in timelog.read_text(encoding="utf-8").splitlines()]
             timelog.unlink()
+        lines = [tuple(r) for r in records if r[1] != "sleep"]
+        sleeps = [r[2] for r in records if r[1] == "sleep"]
         output = output.replace(str(workdir) + os.sep, "")
-        return Outcome(returncode, output, lines, command)
+        return Outcome(returncode, output, lines, command, sleeps)
 
 
 def _diff(expected: str, actual: str) -> str:

@@ -16,6 +16,7 @@ times the pages show.
 
 import asyncio
 import atexit
+import functools
 import json
 import os
 import sys
@@ -61,6 +62,24 @@ if _CLOCK == "virtual":
             _real_sleep(seconds)
 
     time.sleep = _sleep
+
+
+def _record_sleeps() -> None:
+    """Log every requested sleep as ``[now, "sleep", seconds]`` (for the benchmark)."""
+    original_asyncio_sleep, original_time_sleep = asyncio.sleep, time.sleep
+
+    @functools.wraps(original_asyncio_sleep)
+    async def asyncio_sleep(delay, result=None):
+        _log.write(json.dumps([round(_now(), 6), "sleep", delay]) + "\n")
+        return await original_asyncio_sleep(delay, result)
+
+    @functools.wraps(original_time_sleep)
+    def time_sleep(seconds):
+        _log.write(json.dumps([round(_now(), 6), "sleep", seconds]) + "\n")
+        return original_time_sleep(seconds)
+
+    asyncio.sleep, time.sleep = asyncio_sleep, time_sleep
+
 
 # Under ``-X dev`` asyncio logs callbacks slower than 0.1 s of loop time. An
 # example that blocks the loop on purpose (time.sleep) would print that log
@@ -110,3 +129,4 @@ if _LOG_PATH:
     sys.stderr = _TimedStream(sys.stderr, "stderr", _log)
     atexit.register(sys.stdout.close_log)
     atexit.register(sys.stderr.close_log)
+    _record_sleeps()
