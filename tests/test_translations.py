@@ -1,0 +1,188 @@
+"""Every English page has its translation, with the same examples in the same
+order, and a translation that lags behind its English page says so to readers
+without breaking the build."""
+
+import re
+import shutil
+import subprocess
+import sys
+import uuid
+from types import SimpleNamespace
+
+import pytest
+from mkdocs.config import load_config
+
+from hooks import translations
+from tests.harness.pages import INCLUDE
+from tools.site import ROOT, configs
+
+ENGLISH = ROOT / "docs" / "en"
+LANGUAGES = [(lang, config) for lang, config in configs() if lang != "en"]
+IDS = [lang for lang, _ in LANGUAGES]
+
+
+def pages(directory):
+    return sorted(p.relative_to(directory).as_posix() for p in directory.rglob("*.md"))
+
+
+def includes(path):
+    return [
+        (number, m.group("target"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if (m := INCLUDE.match(line))
+    ]
+
+
+def nav_files(config):
+    def walk(items):
+        for item in items:
+            value = next(iter(item.values())) if isinstance(item, dict) else item
+            yield from walk(value) if isinstance(value, list) else [value]
+
+    return list(walk(load_config(str(config))["nav"]))
+
+
+def test_there_is_a_translation():
+    assert LANGUAGES, "no mkdocs.<lang>.yml: the Russian edition is missing"
+
+
+@pytest.mark.parametrize(("lang", "config"), LANGUAGES, ids=IDS)
+def test_every_page_has_its_twin(lang, config):
+    other = ROOT / "docs" / lang
+    missing = [
+        f"docs/en/{p} has no docs/{lang}/{p}" for p in pages(ENGLISH) if not (other / p).exists()
+    ]
+    extra = [
+        f"docs/{lang}/{p} has no docs/en/{p}" for p in pages(other) if not (ENGLISH / p).exists()
+    ]
+    assert not missing + extra, "\n".join(missing + extra)
+
+
+@pytest.mark.parametrize(("lang", "config"), LANGUAGES, ids=IDS)
+def test_navigation_lists_the_same_pages_in_the_same_order(lang, config):
+    assert nav_files(config) == nav_files(ROOT / "mkdocs.yml")
+
+
+@pytest.mark.parametrize(("lang", "config"), LANGUAGES, ids=IDS)
+def test_twins_include_the_same_snippets_in_the_same_order(lang, config):
+    problems = []
+    for page in pages(ENGLISH):
+        english, translated = ENGLISH / page, ROOT / "docs" / lang / page
+        if not translated.exists():
+            continue  # reported by test_every_page_has_its_twin
+        ours, theirs = includes(english), includes(translated)
+        for (n_en, en), (n_tr, tr) in zip(ours, theirs, strict=False):
+            if en != tr:
+                problems.append(
+                    f'docs/en/{page}:{n_en} includes "{en}" where docs/{lang}/{page}:{n_tr} includes "{tr}"'
+                )
+                break
+        else:
+            if len(ours) != len(theirs):
+                longer, shorter = (f"docs/en/{page}", f"docs/{lang}/{page}")
+                if len(theirs) > len(ours):
+                    longer, shorter = shorter, longer
+                problems.append(
+                    f"{longer} has {max(len(ours), len(theirs))} snippet includes, {shorter} only "
+                    f"{min(len(ours), len(theirs))}: show the same examples in both"
+                )
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(("lang", "config"), LANGUAGES, ids=IDS)
+def test_every_translation_records_its_english_version(lang, config):
+    unstamped = [
+        f"docs/{lang}/{p}: add `translated_from:` (python -m hooks.translations --stamp docs/{lang}/{p})"
+        for p in pages(ROOT / "docs" / lang)
+        if not re.fullmatch(
+            r"[0-9a-f]{12}", translations.recorded_version(ROOT / "docs" / lang / p) or ""
+        )
+    ]
+    assert not unstamped, "\n".join(unstamped)
+
+
+def test_the_version_covers_the_page_and_its_snippets(monkeypatch, tmp_path):
+    (tmp_path / "en").mkdir()
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "en" / "p.md").write_text('```python\n--8<-- "x.py"\n```\n')
+    (tmp_path / "snippets" / "x.py").write_text("print(1)\n")
+    monkeypatch.setattr(translations, "SOURCE", tmp_path / "en")
+    monkeypatch.setattr(
+        translations, "SNIPPETS", {"base_path": [str(tmp_path / "snippets")], "check_paths": True}
+    )
+    first = translations.english_version("p.md")
+    (tmp_path / "snippets" / "x.py").write_text("print(2)\n")
+    second = translations.english_version("p.md")
+    (tmp_path / "en" / "p.md").write_text('Text.\n\n```python\n--8<-- "x.py"\n```\n')
+    third = translations.english_version("p.md")
+    assert len({first, second, third}) == 3
+
+
+def test_a_stale_translation_shows_a_notice_linking_to_english():
+    page = SimpleNamespace(
+        meta={"translated_from": "000000000000"},
+        file=SimpleNamespace(src_uri="tasks.md"),
+        url="tasks/",
+    )
+    config = {"theme": {"language": "ru"}}
+    shown = translations.on_page_markdown("# Задачи\n", page, config, None)
+    assert shown.startswith('!!! warning "Перевод отстаёт от английской версии"')
+    assert 'href="../../tasks/"' in shown and shown.endswith("# Задачи\n")
+    page.meta["translated_from"] = translations.english_version("tasks.md")
+    assert translations.on_page_markdown("# Задачи\n", page, config, None) == "# Задачи\n"
+
+
+def test_editing_english_alone_keeps_the_build_and_lists_the_page(tmp_path):
+    """A stale stamp on a copy of the Russian pages: the strict build passes,
+    the page shows the notice, and the command lists it."""
+    lang, config = LANGUAGES[0]
+    docs = tmp_path / lang
+    shutil.copytree(ROOT / "docs" / lang, docs)
+    stale = docs / "tasks.md"
+    stale.write_text(
+        re.sub(r"translated_from: \w+", "translated_from: 000000000000", stale.read_text())
+    )
+    planted = ROOT / f".planted-{uuid.uuid4().hex}.yml"
+    planted.write_text(f"INHERIT: {config.name}\ndocs_dir: {docs}\n")
+    try:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "build",
+                "--strict",
+                "-f",
+                str(planted),
+                "-d",
+                str(tmp_path / "out"),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        planted.unlink()
+    assert done.returncode == 0, done.stderr
+    assert "Перевод отстаёт" in (tmp_path / "out" / "tasks" / "index.html").read_text()
+    assert "Перевод отстаёт" not in (tmp_path / "out" / "await" / "index.html").read_text()
+
+
+def test_the_command_lists_what_is_out_of_date(monkeypatch, capsys):
+    monkeypatch.setattr(translations, "english_version", lambda page: "ffffffffffff")
+    monkeypatch.setattr(sys, "argv", ["translations"])
+    assert translations.main() == 0
+    listed = capsys.readouterr().out
+    for lang, _ in LANGUAGES:
+        assert f"docs/{lang}/tasks.md: out of date (translated from " in listed
+        assert f"python -m hooks.translations --stamp docs/{lang}/tasks.md" in listed
+
+
+def test_built_site_shows_the_notice_exactly_on_stale_pages(built_site):
+    stale = {page.relative_to(ROOT).as_posix() for page, _, _ in translations.out_of_date()}
+    for lang, page in translations.translations():
+        relative = page.relative_to(ROOT / "docs" / lang).with_suffix("")
+        html = built_site / lang / ("" if relative.name == "index" else relative) / "index.html"
+        shown = "Перевод отстаёт" in html.read_text(encoding="utf-8")
+        assert shown == (page.relative_to(ROOT).as_posix() in stale), html
