@@ -1,23 +1,18 @@
 """`mkdocs build --strict` of the whole site passes, every page of every
 language is in it, and mkdocs' own link and anchor validation is on."""
 
-import subprocess
-import sys
-import uuid
+from pathlib import Path
 
 import pytest
+from mkdocs.config import load_config
 
-from tools.site import ROOT, configs
+from tests.harness.planted import build_with
+from tools.site import configs
 
 
 def pages(lang_config):
-    from mkdocs.config import load_config
-
     config = load_config(str(lang_config))
-    return sorted(
-        p.relative_to(config["docs_dir"])
-        for p in __import__("pathlib").Path(config["docs_dir"]).rglob("*.md")
-    )
+    return sorted(p.relative_to(config["docs_dir"]) for p in Path(config["docs_dir"]).rglob("*.md"))
 
 
 @pytest.mark.parametrize(("lang", "config"), configs(), ids=[lang for lang, _ in configs()])
@@ -47,29 +42,6 @@ def test_strict_build_rejects_broken_links(tmp_path, link, complaint):
     docs.mkdir()
     (docs / "index.md").write_text(f"# Home\n\nSee [the other page]({link}).\n")
     (docs / "other.md").write_text("# Other\n\n## A heading\n")
-    # The config sits beside mkdocs.yml so that every relative path in it
-    # (snippets, hooks, theme overrides) means what it means there.
-    config = ROOT / f".planted-{uuid.uuid4().hex}.yml"
-    config.write_text(f"INHERIT: mkdocs.yml\ndocs_dir: {docs}\nnav: [index.md, other.md]\n")
-    try:
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "mkdocs",
-                "build",
-                "--strict",
-                "-f",
-                str(config),
-                "-d",
-                str(tmp_path / "out"),
-            ],
-            cwd=ROOT,
-            check=False,
-            capture_output=True,
-            text=True,
-        )
-    finally:
-        config.unlink()
+    done = build_with("mkdocs.yml", docs, tmp_path / "out", "nav: [index.md, other.md]\n")
     assert done.returncode != 0, "a broken link passed mkdocs build --strict"
     assert complaint in done.stderr, done.stderr

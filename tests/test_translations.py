@@ -4,9 +4,7 @@ without breaking the build."""
 
 import re
 import shutil
-import subprocess
 import sys
-import uuid
 from types import SimpleNamespace
 
 import pytest
@@ -14,6 +12,7 @@ from mkdocs.config import load_config
 
 from hooks import translations
 from tests.harness.pages import INCLUDE
+from tests.harness.planted import build_with
 from tools.site import ROOT, configs
 
 ENGLISH = ROOT / "docs" / "en"
@@ -142,28 +141,7 @@ def test_editing_english_alone_keeps_the_build_and_lists_the_page(tmp_path):
     stale.write_text(
         re.sub(r"translated_from: \w+", "translated_from: 000000000000", stale.read_text())
     )
-    planted = ROOT / f".planted-{uuid.uuid4().hex}.yml"
-    planted.write_text(f"INHERIT: {config.name}\ndocs_dir: {docs}\n")
-    try:
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "mkdocs",
-                "build",
-                "--strict",
-                "-f",
-                str(planted),
-                "-d",
-                str(tmp_path / "out"),
-            ],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    finally:
-        planted.unlink()
+    done = build_with(config.name, docs, tmp_path / "out")
     assert done.returncode == 0, done.stderr
     assert "Перевод отстаёт" in (tmp_path / "out" / "tasks" / "index.html").read_text()
     assert "Перевод отстаёт" not in (tmp_path / "out" / "await" / "index.html").read_text()
