@@ -1,6 +1,7 @@
 """The snippets are what readers copy: formatted, lint-clean, complete programs,
 and each one is shown on the pages of every language."""
 
+import ast
 import subprocess
 import sys
 
@@ -39,12 +40,19 @@ def test_snippets_pass_ruff_check():
 
 @pytest.mark.parametrize("snippet", SNIPPETS, ids=[str(p.relative_to(ROOT)) for p in SNIPPETS])
 def test_snippet_is_a_complete_program(snippet):
-    text = snippet.read_text()
-    if "async def main" in text:
-        last = text.rstrip().splitlines()[-1]
-        assert "main()" in last and not last.startswith(" "), (
-            f"{snippet.relative_to(ROOT)}: a reader runs this file as it is; end it with asyncio.run(main())"
-        )
+    """A file that defines main() also runs it, at module level: a reader runs the file as it is."""
+    tree = ast.parse(snippet.read_text())
+    defined = any(isinstance(n, ast.AsyncFunctionDef) and n.name == "main" for n in tree.body)
+    top_level = [n for n in tree.body if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    calls = [
+        c
+        for n in top_level
+        for c in ast.walk(n)
+        if isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id == "main"
+    ]
+    assert not defined or calls, (
+        f"{snippet.relative_to(ROOT)}: defines main() but never runs it; end it with asyncio.run(main())"
+    )
 
 
 @pytest.mark.parametrize(("lang", "config"), configs(), ids=[lang for lang, _ in configs()])

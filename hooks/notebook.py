@@ -1,0 +1,97 @@
+"""The lesson as a notebook page: ``notebook.ipynb`` in every language.
+
+The .ipynb is generated at build (and serve) time from
+``notebooks/lesson.<lang>.md`` and its snippets (see ``tools/notebook.py``);
+it is never committed. The page shows the notebook as mkdocs-jupyter's
+converter renders it, with the stored outputs (nothing is executed), and
+links to the same .ipynb, served next to the page, for download.
+
+Why a hook and not mkdocs-jupyter's plugin: importing the plugin pulls in
+nbconvert and jupytext, about 0.4 s in every build of every language even
+when nothing changed, and rendering takes 0.3 s more. The hook imports them
+only when the page must be rendered, and keeps the rendered page in
+``.cache/notebook/<lang>.json``, keyed by the notebook's text and the
+renderer's version (as mkdocs-jupyter's own cache does). A build whose
+notebook did not change since the last one does not touch nbconvert at all.
+``tools/bench_notebook.py`` measures both cases.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import sys
+import types
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+from mkdocs.structure.toc import get_toc
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `mkdocs serve` from .venv/bin does not put the project on the path
+    sys.path.insert(0, str(ROOT))
+
+from tools import notebook as nbtools
+
+_build: dict = {}  # this build's notebook: lang and .ipynb text
+
+
+class NotebookFile(File):
+    """A generated .ipynb that mkdocs treats as a page (like mkdocs-jupyter's)."""
+
+    def is_documentation_page(self) -> bool:
+        return True
+
+
+def _in_nav(nav) -> bool:
+    if nav is None:
+        return True
+    for item in nav:
+        value = next(iter(item.values())) if isinstance(item, dict) else item
+        if (isinstance(value, list) and _in_nav(value)) or value == nbtools.FILE_NAME:
+            return True
+    return False
+
+
+def on_config(config):
+    _build.clear()
+    if not _in_nav(config["nav"]):
+        return config
+    try:
+        made = nbtools.from_config(config)
+    except nbtools.NotebookSourceError as error:
+        raise PluginError(f"notebook: {error}") from None
+    if made is not None:
+        _build.update(lang=made[0], ipynb=made[1])
+    return config
+
+
+def on_files(files, config):
+    if not _build:
+        return files
+    page = NotebookFile.generated(config, nbtools.FILE_NAME, content=_build["ipynb"])
+    files.append(page)
+    # The download: the very same .ipynb, next to the page (…/notebook/notebook.ipynb).
+    download = File.generated(config, "notebook.download.ipynb", content=_build["ipynb"])
+    download.dest_uri = posixpath.join(posixpath.dirname(page.dest_uri), nbtools.FILE_NAME)
+    download.url = download.dest_uri
+    files.append(download)
+    return files
+
+
+def on_pre_page(page, config, files):
+    if not _build or not isinstance(page.file, NotebookFile):
+        return page
+
+    def render(self, config, files):
+        try:
+            rendered = nbtools.rendered(_build["ipynb"], _build["lang"])
+        except Exception as error:
+            raise PluginError(
+                f"notebook: rendering {nbtools.FILE_NAME} failed: {error!r}"
+            ) from error
+        self.content = rendered["content"]
+        self.toc = get_toc(rendered["toc"])
+
+    page.render = types.MethodType(render, page)
+    return page

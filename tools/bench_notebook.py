@@ -1,0 +1,133 @@
+"""What the notebook page costs the site build (a benchmark, not a test).
+
+Times a clean ``mkdocs build --strict`` of the whole site, every language,
+as ``make build`` runs it (one ``python -m mkdocs build`` per language, into
+an empty directory), three ways:
+
+* without the notebook page: each language's config minus the page and its
+  hook, written beside the real one as a throw-away config;
+* with it, nothing cached: the first build after a fresh clone or after an
+  edit to ``notebooks/`` or to the snippets it includes, which renders the
+  page with mkdocs-jupyter's converter (importing nbconvert);
+* with it, page cached: any build after that (``.cache/notebook/``).
+
+Budget: with the page within 1.5x of without it.
+
+    python -m tools.bench_notebook [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import yaml
+from mkdocs.utils.yaml import yaml_load
+
+from tools.notebook import FILE_NAME
+from tools.site import ROOT, configs
+
+BUDGET = 1.5
+HOOK = "hooks/notebook.py"
+
+
+def _without_notebook(config: Path) -> dict:
+    """The overrides that drop the notebook page (and its hook) from a config."""
+    with open(config, encoding="utf-8") as f:
+        loaded = yaml_load(f)  # with INHERIT resolved
+
+    def keep(items):
+        out = []
+        for item in items:
+            value = next(iter(item.values())) if isinstance(item, dict) else item
+            if isinstance(value, list):
+                out.append({next(iter(item)): keep(value)})
+            elif value != FILE_NAME:
+                out.append(item)
+        return out
+
+    return {
+        "INHERIT": config.name,
+        "nav": keep(loaded["nav"]),
+        "hooks": [h for h in loaded.get("hooks", []) if h != HOOK],
+    }
+
+
+def build_site(site_dir: Path, config_files: list[tuple[str, Path]], env: dict) -> float:
+    """Seconds for one clean strict build of every language, as tools.site does it."""
+    start = time.perf_counter()
+    for lang, config in config_files:
+        target = site_dir if lang == "en" else site_dir / lang
+        command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)]
+        command += ["-d", str(target), "--strict"]
+        subprocess.run(command, cwd=ROOT, env=env, check=True)
+    return time.perf_counter() - start
+
+
+def bench(runs: int = 3) -> dict[str, float]:
+    """Median seconds of ``runs`` clean builds of the whole site, each way."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    real = configs()
+    planted = []
+    try:
+        for lang, config in real:
+            path = ROOT / f".bench-{uuid.uuid4().hex}.{lang}.yml"
+            path.write_text(yaml.safe_dump(_without_notebook(config), allow_unicode=True))
+            planted.append((lang, path))
+        times: dict[str, list[float]] = {"without": [], "cold": [], "warm": []}
+        with tempfile.TemporaryDirectory(prefix="bench-notebook-") as tmp:
+            warm_cache = Path(tmp, "cache-warm")
+            build_site(Path(tmp, "prime"), real, {**env, "NOTEBOOK_CACHE": str(warm_cache)})
+            for run in range(runs):  # interleaved, so that drift affects all three alike
+                out = Path(tmp, f"site-{run}")
+                times["without"].append(build_site(out / "without", planted, env))
+                cold = {**env, "NOTEBOOK_CACHE": str(Path(tmp, f"cache-cold-{run}"))}
+                times["cold"].append(build_site(out / "cold", real, cold))
+                warm = {**env, "NOTEBOOK_CACHE": str(warm_cache)}
+                times["warm"].append(build_site(out / "warm", real, warm))
+                shutil.rmtree(out)
+    finally:
+        for _, path in planted:
+            path.unlink(missing_ok=True)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def report(result: dict[str, float], runs: int) -> str:
+    base = result["without"]
+    languages = ", ".join(lang for lang, _ in configs())
+
+    def line(label: str, seconds: float, ratio: bool = True) -> str:
+        if not ratio:
+            return f"| {label} | {seconds:.2f} s | 1.00x | |"
+        verdict = "within budget" if seconds <= BUDGET * base else "OVER budget"
+        return f"| {label} | {seconds:.2f} s | {seconds / base:.2f}x | {verdict} ({BUDGET}x) |"
+
+    return "\n".join(
+        [
+            f"\nmkdocs build --strict, whole site ({languages}), clean site dir, median of {runs}:\n",
+            "| site | build | vs without | |",
+            "|---|---:|---:|---|",
+            line("without the notebook page", base, ratio=False),
+            line("with it, page cached (notebook unchanged since last build)", result["warm"]),
+            line("with it, nothing cached (fresh clone, or notebook changed)", result["cold"]),
+        ]
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    print(report(bench(args.runs), args.runs))
+
+
+if __name__ == "__main__":
+    main()

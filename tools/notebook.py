@@ -1,0 +1,613 @@
+"""The lesson as a Jupyter notebook, generated from reviewable text.
+
+Each language has one source, ``notebooks/lesson.<lang>.md``, written with the
+conventions of the site's pages:
+
+* prose is Markdown (plain CommonMark: Jupyter renders it too);
+* a ```` ```python ```` fence is a code cell. Its body holds only
+  ``--8<-- "topic/file.py:cell"`` include lines and ``await …`` lines, so the
+  code comes from ``snippets/``, expanded by pymdownx.snippets configured from
+  the language's mkdocs config, exactly as on the pages;
+* ``<!--pytest-codeblocks:expected-output-->`` before a fence right after a
+  code cell gives one output of that cell, as Jupyter shows it once the cell
+  *and the tasks it left running* are done: ```` ```text ```` for stdout,
+  ```` ```stderr ```` for stderr, ```` ```pytb ```` for the error that ends the
+  cell (its last line, ``Name: message``). A stdout block may carry the pages'
+  time column (``2.25 s  5``: seconds since the cell started); the notebook
+  stores the text without it and the tests check the times. ``...`` stands for
+  text that changes from run to run (addresses, paths, thread interleaving);
+* ``<!--notebook:tags raises-exception-->`` before a code fence gives the cell
+  Jupyter tags. A cell whose output is an error must carry ``raises-exception``,
+  so that "Run All" goes on past it.
+
+:func:`from_config` makes the .ipynb for a language's mkdocs config: nbformat
+4.5 JSON, formatted as Jupyter writes it, with those outputs stored, so that
+the site shows them without running anything. The mkdocs hook
+(``hooks/notebook.py``) serves it as a page and for download; :func:`rendered`
+gives the page's HTML: mkdocs-jupyter's converter plus a few fixes for this
+site (:func:`postprocess`), cached in ``.cache/notebook/`` (or $NOTEBOOK_CACHE).
+The tests (``tests/test_notebook.py``) run the served file in Jupyter.
+
+    python -m tools.notebook ru -o lesson.ipynb   # the .ipynb the site serves, to open in Jupyter
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import html
+import json
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pymdownx.snippets import SnippetMissingError
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = ROOT / "notebooks"
+CACHE = Path(os.environ.get("NOTEBOOK_CACHE") or ROOT / ".cache" / "notebook")
+FILE_NAME = "notebook.ipynb"  # the page's file name, the same in every language
+
+INCLUDE = re.compile(r"""^\s*-{1,}8<-{1,}\s+(["'])(?P<target>[^"']+)\1""")
+MARKER = re.compile(r"^<!--\s*(?P<body>.*?)\s*-->$")
+EXPECTED = "pytest-codeblocks:expected-output"
+TAGS = re.compile(r"^notebook:tags\s+(?P<tags>[\w\s-]+)$")
+HEADING = re.compile(r"^#{1,6} ")
+FENCE = re.compile(r"^(?P<ticks>`{3,})(?P<info>.*)$")
+TIMED_LINE = re.compile(r"^(?P<seconds>\d+\.(?P<decimals>\d+)) s  (?P<text>.*)$")
+ERROR_LINE = re.compile(r"^(?P<ename>[A-Za-z_][\w.]*): (?P<evalue>.*)$")
+PYTHON = {"python", "py", "python3", "ipython3"}
+OUTPUT_KINDS = {"text": "stdout", "stdout": "stdout", "stderr": "stderr", "pytb": "error"}
+
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+LANGUAGE_INFO = {
+    "codemirror_mode": {"name": "ipython", "version": 3},
+    "file_extension": ".py",
+    "mimetype": "text/x-python",
+    "name": "python",
+    "nbconvert_exporter": "python",
+    "pygments_lexer": "ipython3",
+}
+
+
+class NotebookSourceError(ValueError):
+    """A mistake in a notebook source, reported as ``file:line: what to do``."""
+
+
+@dataclass
+class Output:
+    kind: str  # "stdout", "stderr" or "error"
+    text: str  # as stored in the notebook (no time column)
+    line: int  # line of the output fence in the source
+    timed: list[tuple[float, str]] | None = None  # (seconds since the cell started, line)
+    decimals: int = 0
+
+    @property
+    def ename(self) -> str:
+        return ERROR_LINE.match(self.text.rstrip("\n").split("\n")[-1]).group("ename")
+
+    @property
+    def evalue(self) -> str:
+        return ERROR_LINE.match(self.text.rstrip("\n").split("\n")[-1]).group("evalue")
+
+
+@dataclass
+class Cell:
+    kind: str  # "markdown" or "code"
+    source: str  # the cell's text; for code, after the includes were expanded
+    line: int  # first line in the source file (the opening fence for code)
+    includes: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    outputs: list[Output] = field(default_factory=list)
+
+    def output(self, kind: str) -> Output | None:
+        return next((o for o in self.outputs if o.kind == kind), None)
+
+
+def source_path(lang: str) -> Path:
+    return SOURCES / f"lesson.{lang}.md"
+
+
+def snippet_config(mdx_configs: dict, config_file: str | Path) -> dict:
+    """pymdownx.snippets' settings from a loaded mkdocs config, with its paths
+    made absolute the way the build resolves them (relative to the config)."""
+    settings = dict(mdx_configs.get("pymdownx.snippets", {}))
+    base = Path(config_file).resolve().parent
+    settings["base_path"] = [str(base / p) for p in settings.get("base_path", ["."])]
+    return settings
+
+
+def expander(settings: dict):
+    """``text -> text`` with ``--8<--`` lines expanded by pymdownx.snippets."""
+    import markdown
+
+    def expand(text: str) -> str:
+        md = markdown.Markdown(
+            extensions=["pymdownx.snippets"], extension_configs={"pymdownx.snippets": settings}
+        )
+        return "\n".join(md.preprocessors["snippet"].run(text.split("\n")))
+
+    return expand
+
+
+def parse(text: str, expand, where: str = "notebook") -> list[Cell]:
+    """Split a notebook source into cells (see the module's docstring)."""
+
+    def fail(line: int, message: str):
+        raise NotebookSourceError(f"{where}:{line}: {message}")
+
+    lines = text.split("\n")
+    cells: list[Cell] = []
+    prose: list[tuple[int, str]] = []
+    markers: list[tuple[int, str]] = []
+    attachable = False  # may an output block attach to the last code cell here?
+
+    def flush_prose():
+        # A heading gets a cell of its own (as notebooks often do): on the site
+        # it then stands outside the cells, where search finds its section.
+        block: list[tuple[int, str]] = []
+
+        def flush_block():
+            while block and not block[0][1].strip():
+                block.pop(0)
+            while block and not block[-1][1].strip():
+                block.pop()
+            if block:
+                cells.append(Cell("markdown", "\n".join(t for _, t in block), block[0][0]))
+            block.clear()
+
+        in_fence = False
+        for number, line in prose:
+            if line.startswith("```"):
+                in_fence = not in_fence
+            if HEADING.match(line) and not in_fence:
+                flush_block()
+                cells.append(Cell("markdown", line, number))
+            else:
+                block.append((number, line))
+        flush_block()
+        prose.clear()
+
+    i = 0
+    while i < len(lines):
+        number, line = i + 1, lines[i]
+        marker = MARKER.match(line.strip())
+        if marker and (marker.group("body") == EXPECTED or TAGS.match(marker.group("body"))):
+            markers.append((number, marker.group("body")))
+            i += 1
+            continue
+        if marker and marker.group("body").startswith(("pytest", "notebook")):
+            fail(
+                number,
+                f"unknown marker {line.strip()}: use <!--{EXPECTED}--> or "
+                "<!--notebook:tags raises-exception-->",
+            )
+        if line.lstrip().startswith("<!--"):  # a note for maintainers: not in the notebook
+            while i < len(lines) and "-->" not in lines[i]:
+                i += 1
+            i += 1
+            continue
+        fence = FENCE.match(line)
+        if not fence:
+            if markers and line.strip():
+                fail(markers[-1][0], "a marker must come right before a ``` fence")
+            if INCLUDE.match(line):
+                fail(number, "an include outside a ```python fence")
+            if line.strip():
+                attachable = False
+            prose.append((number, line))
+            i += 1
+            continue
+        # A fence: read it to its closing line.
+        ticks, info = fence.group("ticks"), fence.group("info").strip()
+        end = i + 1
+        while end < len(lines) and not lines[end].startswith(ticks):
+            end += 1
+        if end == len(lines):
+            fail(number, "this ``` fence is never closed")
+        body = lines[i + 1 : end]
+        words = info.lstrip("{").replace(".", " ").split()
+        language = words[0].lower() if words else ""
+        kinds = [m for _, m in markers]
+        if EXPECTED in kinds:
+            if not attachable:
+                fail(number, "an output block must come right after its code cell")
+            kind = OUTPUT_KINDS.get(language)
+            if kind is None:
+                fail(number, f"an output block is ```text, ```stderr or ```pytb, not ```{info}")
+            cells[-1].outputs.append(_output(kind, body, number, fail))
+        elif language in PYTHON:
+            flush_prose()
+            includes = [m.group("target") for m in map(INCLUDE.match, body) if m]
+            own = [b for b in body if b.strip() and not INCLUDE.match(b)]
+            if not body or not any(b.strip() for b in body):
+                fail(number, "an empty code cell")
+            for extra in own:
+                if not extra.startswith("await "):
+                    fail(
+                        number,
+                        f"code written in the notebook source ({extra.strip()!r}); put it in a "
+                        'file under snippets/ and include it with --8<-- "topic/name.py:cell" '
+                        "(only `await …` lines may be added here)",
+                    )
+            try:
+                code = expand("\n".join(body))
+            except (SnippetMissingError, OSError) as error:
+                fail(number, f"{error} (snippets are looked up as the site's config says)")
+            if "--8<--" in code:
+                fail(number, "an include was not expanded (check its quotes and path)")
+            tags = [t for m in kinds if (tm := TAGS.match(m)) for t in tm.group("tags").split()]
+            cells.append(Cell("code", code.strip("\n"), number, includes, tags))
+        else:
+            if markers:
+                fail(markers[-1][0], "a tags marker must come right before a ```python fence")
+            prose.extend((n, t) for n, t in zip(range(number, end + 2), lines[i : end + 1]))
+            attachable = False
+            markers.clear()
+            i = end + 1
+            continue
+        markers.clear()
+        attachable = True
+        i = end + 1
+    flush_prose()
+
+    for cell in cells:
+        if cell.kind != "code":
+            continue
+        kinds = [o.kind for o in cell.outputs]
+        if len(kinds) != len(set(kinds)):
+            fail(cell.line, "a cell has at most one output block of each kind")
+        errors = "error" in kinds
+        if errors != ("raises-exception" in cell.tags):
+            fail(
+                cell.line,
+                "a cell whose output is an error (```pytb) must carry "
+                "<!--notebook:tags raises-exception-->, and only such a cell",
+            )
+    return cells
+
+
+def _output(kind: str, body: list[str], line: int, fail) -> Output:
+    if not any(b.strip() for b in body):
+        fail(line, "an empty output block")
+    if kind == "error":
+        if not ERROR_LINE.match(body[-1]):
+            fail(line, "the last line of a ```pytb block is the exception: `Name: message`")
+        return Output(kind, "\n".join(body) + "\n", line)
+    timed = [TIMED_LINE.match(b) for b in body]
+    if kind == "stdout" and timed[0]:
+        if not all(timed):
+            fail(line, "either every line of an output block has a time column, or none")
+        decimals = {len(m.group("decimals")) for m in timed}
+        if len(decimals) != 1:
+            fail(line, "every time in an output block has the same number of decimals")
+        pairs = [(float(m.group("seconds")), m.group("text")) for m in timed]
+        text = "".join(t + "\n" for _, t in pairs)
+        return Output(kind, text, line, pairs, decimals.pop())
+    return Output(kind, "\n".join(body) + "\n", line)
+
+
+def _lines(text: str) -> list[str]:
+    return text.splitlines(True)
+
+
+def notebook(cells: list[Cell]) -> dict:
+    """nbformat 4.5 JSON (as a dict) with the stored outputs; deterministic."""
+    out = []
+    count = 0
+    for index, cell in enumerate(cells, 1):
+        entry = {"cell_type": cell.kind, "id": f"cell-{index}", "metadata": {}}
+        if cell.tags:
+            entry["metadata"]["tags"] = list(cell.tags)
+        entry["source"] = _lines(cell.source)
+        if cell.kind == "code":
+            count += 1
+            entry["execution_count"] = count
+            outputs = []
+            for kind in ("stdout", "stderr", "error"):  # the order Jupyter shows them in
+                output = cell.output(kind)
+                if output is None:
+                    continue
+                if kind == "error":
+                    outputs.append(
+                        {
+                            "ename": output.ename,
+                            "evalue": output.evalue,
+                            "output_type": "error",
+                            "traceback": output.text.rstrip("\n").split("\n"),
+                        }
+                    )
+                else:
+                    outputs.append(
+                        {"name": kind, "output_type": "stream", "text": _lines(output.text)}
+                    )
+            entry["outputs"] = outputs
+        out.append(entry)
+    return {
+        "cells": out,
+        "metadata": {"kernelspec": KERNELSPEC, "language_info": LANGUAGE_INFO},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def dumps(nb: dict) -> str:
+    """The JSON text, formatted exactly as nbformat.writes (and Jupyter) write it."""
+    return (
+        json.dumps(nb, indent=1, sort_keys=True, separators=(",", ": "), ensure_ascii=False) + "\n"
+    )
+
+
+def generate(source: Path, settings: dict) -> tuple[str, list[Cell]]:
+    """The .ipynb text for a notebook source, and its cells."""
+    try:
+        where = source.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        where = str(source)
+    cells = parse(source.read_text(encoding="utf-8"), expander(settings), where)
+    return dumps(notebook(cells)), cells
+
+
+def from_config(config) -> tuple[str, str, list[Cell]] | None:
+    """``(lang, .ipynb text, cells)`` for a loaded mkdocs config, as the site
+    build makes it; None for a language without a notebook source."""
+    lang = config["theme"]["language"]
+    source = source_path(lang)
+    if not source.exists():
+        return None
+    settings = snippet_config(config["mdx_configs"], config.config_file_path)
+    ipynb, cells = generate(source, settings)
+    return lang, ipynb, cells
+
+
+# --- Rendering the page ------------------------------------------------------
+
+# Text of the download link (the file's name is the same in every language).
+DOWNLOAD = {"en": "Download the notebook", "ru": "Скачать блокнот"}
+DOWNLOAD_ICON = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M5 20h14v-2H5m14-9h-4'
+    'V3H9v6H5l7 7z"/></svg>'
+)
+# Parts of the rendered notebook that are not lesson text: each output, the
+# In/Out prompts, the copy button's "Copied!" and its hidden copy of the code,
+# and cell tags. Material's search skips an element marked data-search-exclude
+# only up to the first closing tag of the same name inside it, so the marks go
+# on these innermost elements, not on the output area around them.
+NOT_SEARCHED = {
+    "jp-OutputArea-output",
+    "jp-InputPrompt",
+    "jp-OutputPrompt",
+    "zeroclipboard-container",
+    "clipboard-copy-txt",
+    "celltoolbar",
+}
+
+
+def renderer_version() -> str:
+    """Everything besides the notebook that the rendered page depends on."""
+    from importlib.metadata import version
+
+    this = Path(__file__).read_bytes()
+    versions = ",".join(version(p) for p in ("mkdocs-jupyter", "nbconvert", "pygments"))
+    return hashlib.sha256(this + versions.encode()).hexdigest()[:16]
+
+
+def cache_key(ipynb: str, lang: str) -> str:
+    return hashlib.sha256(f"{lang}\0{renderer_version()}\0{ipynb}".encode()).hexdigest()
+
+
+def _slug(text: str) -> str:
+    text = re.sub(r"<[^>]+>", "", html.unescape(text)).replace("¶", "")
+    text = re.sub(r"[^\w\s-]", "", text.lower()).strip()
+    return re.sub(r"[-\s]+", "-", text) or "section"
+
+
+def _toc(headings: list[tuple[int, str, str]]) -> list[dict]:
+    """mkdocs toc tokens (nested) from ``(level, id, name)`` in page order."""
+    root: list[dict] = []
+    stack: list[dict] = []
+    for level, ident, name in headings:
+        token = {"level": level, "id": ident, "name": name, "html": name, "children": []}
+        token["data-toc-label"] = name
+        while stack and stack[-1]["level"] >= level:
+            stack.pop()
+        (stack[-1]["children"] if stack else root).append(token)
+        stack.append(token)
+    return root
+
+
+def _unwrap_headings(content: str) -> str:
+    """Lift each heading-only Markdown cell out of its cell ``<div>``s.
+
+    Material's search starts a section at a heading and ends it when the
+    element around the heading closes: inside a cell, the section would end
+    with that cell, and the cells after it would count as the page's preface.
+    As a child of the notebook itself, a heading's section runs to the next one.
+    """
+    out, position = [], 0
+    start_tag = '<div class="jp-Cell jp-MarkdownCell jp-Notebook-cell"'
+    while (start := content.find(start_tag, position)) != -1:
+        depth, end = 0, start
+        for tag in re.finditer(r"<div\b|</div>", content[start:]):
+            depth += 1 if tag.group() == "<div" else -1
+            if depth == 0:
+                end = start + tag.end()
+                break
+        cell = content[start:end]
+        heading = re.search(r"<h([1-6])\b.*?</h\1>", cell, flags=re.DOTALL)
+        rest = cell.replace(heading.group(), "") if heading else cell
+        text = re.sub(r"<[^>]+>", "", rest).strip()
+        out.append(content[position:start])
+        out.append(heading.group() if heading and not text else cell)
+        position = end
+    out.append(content[position:])
+    return "".join(out)
+
+
+def postprocess(content: str, lang: str) -> tuple[str, list[dict]]:
+    """Make mkdocs-jupyter's HTML fit this site; return it and its toc tokens.
+
+    * No third-party scripts: the MathJax loader (an empty ``<script src="">``
+      when no MathJax URL is set, whose load never completes, which stalls
+      Material's instant navigation) and the mermaid loader (from a CDN) go;
+      the lesson has neither maths nor diagrams.
+    * Outputs, prompts, copy buttons and tags are excluded from search.
+    * Headings get ids that keep non-Latin letters (mkdocs-jupyter drops them,
+      which leaves Russian headings without a usable anchor), and the table of
+      contents is read from the HTML, so its links always match.
+    * Dark mode: the JupyterLab dark palette applies under Material's slate
+      scheme, so the notebook follows the reader's light/dark switch.
+    * A download link to the .ipynb, beside the title and under it.
+    """
+    content = re.sub(
+        r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->",
+        "",
+        content,
+        flags=re.DOTALL,
+    )
+    content = re.sub(
+        r'<script type="module">(?:(?!</script>).)*?mermaid.*?</script>',
+        "",
+        content,
+        flags=re.DOTALL,
+    )
+    if re.search(r"<script[^>]*\bsrc=", content):
+        raise RuntimeError("the rendered notebook loads a script from elsewhere; remove it here")
+
+    def exclude(match: re.Match) -> str:
+        classes = set(match.group(2).split())
+        marker = " data-search-exclude" if classes & NOT_SEARCHED else ""
+        return f'<div{marker}{match.group(1)}class="{match.group(2)}"'
+
+    content = re.sub(r'<div(\s+)class="([^"]*)"', exclude, content)
+    content = _unwrap_headings(content)
+
+    seen: dict[str, int] = {}
+    headings: list[tuple[int, str, str]] = []
+
+    def heading(match: re.Match) -> str:
+        level, inner = int(match.group(1)), match.group(3)
+        inner = re.sub(r'<a class="anchor-link".*?</a>', "", inner, flags=re.DOTALL).strip()
+        name = re.sub(r"<[^>]+>", "", inner).strip()
+        ident = _slug(name)
+        if ident in seen:
+            seen[ident] += 1
+            ident = f"{ident}_{seen[ident]}"
+        else:
+            seen[ident] = 0
+        headings.append((level, ident, name))
+        link = f'<a class="headerlink" href="#{ident}" title="Permanent link">¶</a>'
+        return f'<h{level} id="{ident}">{inner}{link}</h{level}>'
+
+    content = re.sub(r'<h([1-6]) id="([^"]*)">(.*?)</h\1>', heading, content, flags=re.DOTALL)
+
+    from mkdocs_jupyter.config import settings as jupyter_settings
+
+    dark = Path(jupyter_settings.templates_dir, "mkdocs_html", "assets", "theme-dark.css")
+    dark_css = dark.read_text(encoding="utf-8").replace(
+        ".jupyter-wrapper{", '[data-md-color-scheme="slate"] .jupyter-wrapper{'
+    )
+    label = DOWNLOAD.get(lang, DOWNLOAD["en"])
+    name = f"asyncio-lesson.{lang}.ipynb" if lang != "en" else "asyncio-lesson.ipynb"
+    button = (
+        f'<a href="{FILE_NAME}" download="{name}" title="{label}" '
+        f'class="md-content__button md-icon">{DOWNLOAD_ICON}</a>'
+    )
+    under_title = (
+        f'<p class="notebook-download"><a class="md-button" href="{FILE_NAME}" download="{name}">'
+        f"{label} ({FILE_NAME})</a></p>"
+    )
+    content = re.sub(r"(</h1>)", lambda m: m.group(1) + under_title, content, count=1)
+    style = f"<style>{dark_css}\n{SITE_CSS}</style>"
+    return button + style + content, _toc(headings)
+
+
+# Small fixes so that the notebook sits well in a Material page.
+SITE_CSS = """
+.jupyter-wrapper .jp-Cell-inputWrapper, .jupyter-wrapper .jp-OutputArea { overflow-x: auto; }
+[data-md-color-scheme="slate"] .jupyter-wrapper .jp-RenderedText pre,
+[data-md-color-scheme="slate"] .jupyter-wrapper .highlight-ipynb { color: var(--md-code-fg-color); }
+.jupyter-wrapper .jp-RenderedText pre { word-break: normal; overflow-wrap: anywhere; }
+.notebook-download { margin-top: 0; }
+"""
+
+
+def render(ipynb: str, lang: str) -> dict:
+    """The page: mkdocs-jupyter's HTML for the notebook, post-processed."""
+    import importlib.util
+    import tempfile
+
+    # mkdocs-jupyter imports jupytext for .py/.md notebooks only: load it lazily.
+    if "jupytext" not in sys.modules and (spec := importlib.util.find_spec("jupytext")):
+        spec.loader = importlib.util.LazyLoader(spec.loader)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["jupytext"] = module
+        spec.loader.exec_module(module)
+    # nbconvert otherwise instantiates every exporter it knows of on import.
+    os.environ.setdefault("NBCONVERT_DISABLE_CONFIG_EXPORTERS", "1")
+    from mkdocs_jupyter import convert
+
+    with tempfile.TemporaryDirectory(prefix="notebook-") as tmp:
+        path = Path(tmp, FILE_NAME)
+        path.write_text(ipynb, encoding="utf-8")
+        content = convert.nb2html(str(path), theme="light", custom_mathjax_url="")
+    content, toc = postprocess(content, lang)
+    return {"content": content, "toc": toc}
+
+
+def write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def cache_path(lang: str) -> Path:
+    return CACHE / f"{lang}.json"
+
+
+def rendered(ipynb: str, lang: str) -> dict:
+    """The page for this notebook: from the cache, or rendered and cached."""
+    key = cache_key(ipynb, lang)
+    page = read_cache(lang, key)
+    if page is None:
+        page = {"key": key, **render(ipynb, lang)}
+        write_atomically(cache_path(lang), json.dumps(page, ensure_ascii=False))
+    return page
+
+
+def read_cache(lang: str, key: str) -> dict | None:
+    try:
+        cached = json.loads(cache_path(lang).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return cached if cached.get("key") == key else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Write the lesson's .ipynb, exactly as the site serves it."
+    )
+    parser.add_argument("lang", nargs="?", default="en", help="en (default), ru, …")
+    parser.add_argument("-o", "--output", type=Path, help="a file (default: standard output)")
+    args = parser.parse_args(argv)
+
+    from mkdocs.config import load_config
+
+    from tools.site import configs
+
+    config_file = dict(configs()).get(args.lang)
+    made = from_config(load_config(str(config_file))) if config_file else None
+    if made is None:
+        parser.error(f"no mkdocs config or no {source_path(args.lang)} for {args.lang!r}")
+    if args.output:
+        args.output.write_text(made[1], encoding="utf-8")
+    else:
+        sys.stdout.write(made[1])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
