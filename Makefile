@@ -9,7 +9,7 @@ PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup serve serve-ru build test bench lock clean
+.PHONY: setup serve serve-ru build test bench translations lock clean
 
 $(INSTALLED): requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ test: setup
 ## bench: virtual vs real clock, build and test timings (not a test)
 bench: setup
 	$(BIN)/python -m tools.bench
+
+## translations: list translated pages older than their English page
+translations: setup
+	$(BIN)/python -m hooks.translations
 
 ## lock: re-resolve the dependency ranges in pyproject.toml into requirements.lock
 lock:
