@@ -9,7 +9,7 @@ PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup serve serve-ru build test bench translations lock clean
+.PHONY: setup serve serve-ru build test bench browser lighthouse translations lock clean
 
 $(INSTALLED): requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,14 @@ test: setup
 bench: setup
 	$(BIN)/python -m tools.bench
 
+## browser: find or install the Chromium the browser tests use (the tests do this by themselves)
+browser: setup
+	$(BIN)/python -m tools.browser
+
+## lighthouse: Lighthouse scores and transfer size of every page, mobile profile (not a test; needs node and npm)
+lighthouse: setup
+	$(BIN)/python -m tools.lighthouse
+
 ## translations: list translated pages older than their English page
 translations: setup
 	$(BIN)/python -m hooks.translations
@@ -50,4 +58,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf site .pytest_cache
+	rm -rf site .pytest_cache test-results

@@ -1,0 +1,343 @@
+"""Getting around the site in Chromium, every language:
+
+* every page exists in every language, and the language switcher in the header
+  goes from each page to the same page in the other language;
+* search finds the right page for an English and a Russian term (word forms
+  included), and finds every page by its navigation title;
+* the light/dark toggle switches the colours, and the choice survives a reload;
+* a missing address gets the 404 page, styled, with a way home;
+* the navigation sidebar and the previous/next links reach every page.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from tests.browser.website import DESKTOP, PHONE, SCREENSHOTS, Page, language, languages, pages_of
+
+# (language, what a reader types, the page that must come first). Word forms
+# other than the page's own test the language's stemmer.
+SEARCHES = [
+    ("en", "event loop", "event-loop/"),
+    ("en", "coroutine", "coroutines/"),  # the page says "Coroutines"
+    ("en", "threads refresher", "threads/"),
+    ("ru", "цикл событий", "event-loop/"),
+    ("ru", "корутины", "coroutines/"),
+    ("ru", "корутинами", "coroutines/"),  # instrumental plural of the title's word
+    ("ru", "циклом событий", "event-loop/"),  # instrumental of "цикл событий"
+    ("ru", "потоков", "threads/"),  # genitive plural of "потоки"
+]
+
+
+def path_of(url: str) -> str:
+    return unquote(urlsplit(url).path)
+
+
+def pages_in(site_dir, lang: str) -> list[Page]:
+    return [page for page in pages_of(site_dir) if page.lang == lang]
+
+
+def nav_paths(tab) -> list[str]:
+    """The pages the navigation sidebar links to, in its order."""
+    hrefs = tab.eval_on_selector_all(
+        ".md-sidebar--primary .md-nav--primary a.md-nav__link[href]",
+        "links => links.map(link => link.href)",
+    )
+    seen: list[str] = []
+    for href in hrefs:
+        path = path_of(href)
+        if "#" not in href and path not in seen:
+            seen.append(path)
+    return seen
+
+
+# --- languages -----------------------------------------------------------------
+
+
+def test_every_page_exists_in_every_language(site_dir):
+    by_lang = {lang.code: {p.path for p in pages_in(site_dir, lang.code)} for lang in languages()}
+    assert len(by_lang) >= 2, f"only {list(by_lang)} is built; the site has English and Russian"
+    english = by_lang["en"]
+    problems = []
+    for code, paths in by_lang.items():
+        if not paths:
+            problems.append(f"{code}: no pages at all in the built site")
+        for missing in sorted(english - paths):
+            problems.append(
+                f"{code}: no /{language(code).prefix}{missing} (English has /{missing})"
+            )
+        for extra in sorted(paths - english):
+            problems.append(
+                f"en: no /{extra} (the {code} edition has /{language(code).prefix}{extra})"
+            )
+    assert not problems, "\n".join(problems)
+
+
+def test_language_switcher_goes_to_the_same_page(site_page, new_context, site_dir):
+    others = [lang for lang in languages() if lang.code != site_page.lang]
+    assert others, "only one language is configured"
+    context, watch = new_context()
+    tab = context.new_page()
+    problems = []
+    for other in others:
+        tab.goto(site_page.url_path, wait_until="load")
+        switcher = tab.locator(".md-header .md-select")
+        if switcher.count() == 0:
+            pytest.fail(f"{site_page.url_path} has no language switcher in its header")
+        link = switcher.locator(f'a.md-select__link[hreflang="{other.code}"]')
+        if link.count() == 0:
+            problems.append(
+                f"{site_page.url_path}: the language switcher has no {other.code} entry"
+            )
+            continue
+        switcher.hover()
+        link.click()
+        target = "/" + other.prefix + site_page.path
+        try:
+            tab.wait_for_url(
+                lambda url, target=target: path_of(url) == target,
+                timeout=5000,
+                wait_until="domcontentloaded",
+            )
+        except PlaywrightTimeout:
+            tab.wait_for_load_state("load")
+            problems.append(
+                f"{site_page.url_path}: switching to {other.code} went to {path_of(tab.url)}, not {target}"
+            )
+            continue
+        lang_attr = tab.evaluate("document.documentElement.lang")
+        if lang_attr != other.code:
+            problems.append(f"{target}: <html lang={lang_attr!r}>, expected {other.code!r}")
+    problems += watch.problems()
+    assert not problems, "\n".join(problems)
+
+
+# --- search ----------------------------------------------------------------------
+
+
+META = "document.querySelector('.md-search-result__meta').textContent.trim()"
+
+
+def search(tab, query: str) -> list[str]:
+    """Type ``query`` into the header's search box as a reader does; the result
+    pages' paths, best first."""
+    box = tab.locator(".md-search__input")
+    # Material reads the box on keyup; an empty box shows the placeholder text.
+    box.click()
+    box.fill("")
+    box.press("End")
+    tab.wait_for_function(f"() => {META} === window.__searchReady", timeout=15000)
+    box.fill(query)
+    box.press("End")
+    tab.wait_for_function(f"() => {META} !== window.__searchReady", timeout=15000)
+    tab.wait_for_timeout(100)
+    hrefs = tab.eval_on_selector_all(
+        ".md-search-result__item > a.md-search-result__link",
+        "links => links.map(link => link.href)",
+    )
+    found: list[str] = []
+    for href in hrefs:
+        if path_of(href) not in found:
+            found.append(path_of(href))
+    return found
+
+
+def open_search(tab, lang: str, site_dir) -> None:
+    """The language's home page, once its search index is ready."""
+    home = site_dir / language(lang).prefix / "index.html"
+    # What the result area says until the index is loaded ("Initializing search").
+    initializing = re.search(
+        r'class="md-search-result__meta">\s*(.*?)\s*<', home.read_text(encoding="utf-8")
+    ).group(1)
+    tab.goto("/" + language(lang).prefix, wait_until="load")
+    tab.wait_for_function(f"(text) => {META} !== text", arg=initializing, timeout=15000)
+    tab.evaluate(f"window.__searchReady = {META}")  # "Type to start searching"
+
+
+@pytest.mark.parametrize(
+    ("search_lang", "query", "expected"), SEARCHES, ids=[f"{lang}-{q}" for lang, q, _ in SEARCHES]
+)
+def test_search_finds_the_right_page(new_context, site_dir, search_lang, query, expected):
+    lang = search_lang
+    context, watch = new_context()
+    tab = context.new_page()
+    open_search(tab, lang, site_dir)
+    found = search(tab, query)
+    target = "/" + language(lang).prefix + expected
+    assert found, f"searching {query!r} on /{language(lang).prefix} found nothing"
+    assert found[0] == target, (
+        f"searching {query!r} on /{language(lang).prefix}: the first result is {found[0]}, "
+        f"not {target}; results: {found}"
+    )
+    assert not watch.problems(), "\n".join(watch.problems())
+
+
+def page_title(page: Page, site_dir) -> str:
+    """The page's <h1>, as the built HTML has it."""
+    text = page.html(site_dir).read_text(encoding="utf-8")
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", text, flags=re.DOTALL)
+    assert heading, f"{page.url_path} has no <h1>"
+    return html.unescape(re.sub(r"<[^>]+>", "", heading.group(1))).replace("\u00b6", "").strip()
+
+
+def test_search_finds_every_page_by_its_title(new_context, site_dir, lang):
+    context, watch = new_context()
+    tab = context.new_page()
+    open_search(tab, lang, site_dir)
+    missing = []
+    for page in pages_in(site_dir, lang):
+        title = page_title(page, site_dir)
+        found = search(tab, title)
+        if page.url_path not in found:
+            missing.append(f"{title!r} -> {page.url_path} not among {found}")
+    assert not missing, "search misses pages by their title:\n" + "\n".join(missing)
+    assert not watch.problems(), "\n".join(watch.problems())
+
+
+# --- light and dark ----------------------------------------------------------------
+
+SCHEME = """() => ({
+  scheme: document.body.getAttribute("data-md-color-scheme"),
+  background: getComputedStyle(document.body).backgroundColor,
+  text: getComputedStyle(document.querySelector(".md-typeset")).color,
+})"""
+
+
+def test_light_dark_toggle(new_context, lang):
+    context, watch = new_context(color_scheme="light")
+    tab = context.new_page()
+    tab.goto("/" + language(lang).prefix, wait_until="load")
+    toggle = tab.locator("form[data-md-component=palette] label:not([hidden])")
+    light = tab.evaluate(SCHEME)
+    assert light["scheme"] == "default", f"a light-mode browser got {light['scheme']!r}"
+    assert toggle.count() == 1, "no light/dark toggle in the header"
+    toggle.click()
+    dark = tab.evaluate(SCHEME)
+    assert dark["scheme"] == "slate", "the toggle did not switch to the dark scheme"
+    assert dark["background"] != light["background"], "the background did not change"
+    assert dark["text"] != light["text"], "the text colour did not change"
+    tab.reload(wait_until="load")
+    assert tab.evaluate(SCHEME)["scheme"] == "slate", "the dark scheme did not survive a reload"
+    tab.locator("form[data-md-component=palette] label:not([hidden])").click()
+    again = tab.evaluate(SCHEME)
+    assert again == light, f"toggling back did not restore the light scheme: {again} != {light}"
+    assert not watch.problems(), "\n".join(watch.problems())
+
+
+def test_dark_browser_gets_dark_scheme(new_context, lang):
+    context, _ = new_context(color_scheme="dark")
+    tab = context.new_page()
+    tab.goto("/" + language(lang).prefix, wait_until="load")
+    assert tab.evaluate(SCHEME)["scheme"] == "slate", "a dark-mode browser got the light scheme"
+
+
+# --- 404 -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("missing", ["no-such-page/", "deep/er/no-such-page.html"])
+def test_missing_page_gets_the_404_page(new_context, base_url, lang, missing):
+    context, watch = new_context()
+    url = f"{base_url}/{language(lang).prefix}{missing}"
+    watch.expected_404.add(url)
+    tab = context.new_page()
+    response = tab.goto(url, wait_until="load")
+    assert response.status == 404, f"{url} answered HTTP {response.status}, not 404"
+    heading = tab.locator(".md-content h1").inner_text()
+    assert "404" in heading, f"{url} shows {heading!r}, not the 404 page"
+    shown = tab.evaluate("document.documentElement.lang")
+    assert shown == lang, f"{url} shows the {shown!r} 404 page, not the {lang!r} one"
+    assert (
+        tab.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
+    ), f"{url}: the 404 page is unstyled (its stylesheets did not load)"
+    watch.settle(tab)
+    assert not watch.problems(), "\n".join(watch.problems())
+    if missing == "no-such-page/":  # for a person to look at, with the pages' screenshots
+        folder = SCREENSHOTS / lang
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, size in (("desktop", DESKTOP), ("phone", PHONE)):
+            tab.set_viewport_size(size)
+            tab.screenshot(path=folder / f"404.{name}.png", full_page=True)
+        tab.set_viewport_size(DESKTOP)
+    home = "/" + language(lang).prefix
+    for way_home in (".md-content article a:not(.headerlink)", ".md-header a.md-logo"):
+        if path_of(tab.url) != path_of(url):
+            tab.goto(url, wait_until="load")
+        link = tab.locator(way_home).first
+        assert link.count(), f"{url}: no link home ({way_home})"
+        link.click()
+        tab.wait_for_url(lambda u: path_of(u) == home, timeout=5000)
+        tab.locator(".md-content h1").first.wait_for()
+
+
+# --- navigation ---------------------------------------------------------------------------
+
+
+def test_previous_and_next_links_reach_every_page(new_context, site_dir, lang):
+    context, watch = new_context()
+    tab = context.new_page()
+    home = "/" + language(lang).prefix
+    tab.goto(home, wait_until="load")
+    order = nav_paths(tab)
+    expected = {page.url_path for page in pages_in(site_dir, lang)}
+    assert set(order) == expected, (
+        f"the navigation of {home} lists {sorted(order)}; the built site has {sorted(expected)}"
+    )
+
+    forward = [path_of(tab.url)]
+    while tab.locator("a.md-footer__link--next").count() and len(forward) <= len(order):
+        tab.locator("a.md-footer__link--next").click()
+        tab.wait_for_url(
+            lambda url, last=forward[-1]: path_of(url) != last, wait_until="domcontentloaded"
+        )
+        tab.locator(".md-content h1").first.wait_for()
+        forward.append(path_of(tab.url))
+    assert forward == order, (
+        f"following 'next' from {home} visits {forward}, the navigation is {order}"
+    )
+
+    backward = [path_of(tab.url)]
+    while tab.locator("a.md-footer__link--prev").count() and len(backward) <= len(order):
+        tab.locator("a.md-footer__link--prev").click()
+        tab.wait_for_url(
+            lambda url, last=backward[-1]: path_of(url) != last, wait_until="domcontentloaded"
+        )
+        tab.locator(".md-content h1").first.wait_for()
+        backward.append(path_of(tab.url))
+    assert backward == order[::-1], f"following 'previous' back visits {backward}"
+    assert not watch.problems(), "\n".join(watch.problems())
+
+
+def test_navigation_sidebar_reaches_every_page(new_context, site_dir, lang):
+    context, watch = new_context()
+    tab = context.new_page()
+    home = "/" + language(lang).prefix
+    tab.goto(home, wait_until="load")
+    order = nav_paths(tab)
+    problems = []
+    for target in order:
+        link = tab.locator(
+            ".md-sidebar--primary .md-nav--primary a.md-nav__link[href]:not([href*='#'])"
+        )
+        hrefs = link.evaluate_all("links => links.map(link => link.href)")
+        index = next((i for i, h in enumerate(hrefs) if path_of(h) == target), None)
+        if index is None:
+            problems.append(f"on {path_of(tab.url)} the sidebar has no link to {target}")
+            continue
+        link.nth(index).click()
+        try:
+            tab.wait_for_url(
+                lambda url, target=target: path_of(url) == target,
+                timeout=5000,
+                wait_until="domcontentloaded",
+            )
+        except PlaywrightTimeout:
+            problems.append(f"the sidebar link to {target} went to {path_of(tab.url)}")
+            continue
+        tab.locator(".md-content h1").first.wait_for()
+    problems += watch.problems()
+    assert not problems, "\n".join(problems)

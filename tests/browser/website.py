@@ -1,0 +1,220 @@
+"""The built site as the browser tests see it: its languages, its pages, and a
+watch on what a browser does while it shows them.
+
+Pages are found in the built site itself (every ``index.html`` of every
+language), so a page added later is tested without touching the tests.
+"""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from tests.harness.pages import load_site
+from tools.site import ROOT, build, configs
+
+SCREENSHOTS = ROOT / "test-results" / "screenshots"
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}  # a current phone, in CSS pixels
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # "en", "ru"
+    prefix: str  # where it lives in the site: "" for English, "ru/" for Russian
+    config: Path
+    docs_dir: Path
+
+
+@cache
+def languages() -> tuple[Language, ...]:
+    """Every language the project has a mkdocs config for, English first."""
+    found = []
+    for code, config in configs():
+        found.append(
+            Language(code, "" if code == "en" else f"{code}/", config, load_site(config).docs_dir)
+        )
+    return tuple(found)
+
+
+def language(code: str) -> Language:
+    return next(lang for lang in languages() if lang.code == code)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the built site: ``lang`` and its ``path`` in that language
+    (``""`` for the home page, ``"tasks/"``)."""
+
+    lang: str
+    path: str
+
+    @property
+    def url_path(self) -> str:
+        return "/" + language(self.lang).prefix + self.path
+
+    @property
+    def id(self) -> str:
+        return f"{self.lang}/{self.path.rstrip('/') or 'index'}"
+
+    @property
+    def slug(self) -> str:
+        return self.path.rstrip("/").replace("/", "-") or "index"
+
+    @property
+    def source(self) -> Path | None:
+        """The Markdown file it was built from, if it was built from one."""
+        docs = language(self.lang).docs_dir
+        stem = self.path.rstrip("/")
+        for candidate in (
+            [docs / "index.md"] if not stem else [docs / f"{stem}.md", docs / stem / "index.md"]
+        ):
+            if candidate.is_file():
+                return candidate
+        return None
+
+    def html(self, site_dir: Path) -> Path:
+        return site_dir / language(self.lang).prefix / self.path / "index.html"
+
+
+def pages_of(site_dir: Path) -> list[Page]:
+    """Every page in the built site, every language, by language then path."""
+    prefixes = {lang.prefix.rstrip("/"): lang.code for lang in languages() if lang.prefix}
+    found = []
+    for html in sorted(site_dir.rglob("index.html")):
+        parts = html.relative_to(site_dir).parent.parts
+        if parts and parts[0] in prefixes:
+            lang, parts = prefixes[parts[0]], parts[1:]
+        else:
+            lang = "en"
+        found.append(Page(lang, "".join(f"{part}/" for part in parts)))
+    order = [lang.code for lang in languages()]
+    return sorted(found, key=lambda p: (order.index(p.lang), p.path))
+
+
+_built: list[Path] = []
+
+
+def built_site() -> Path:
+    """The whole site, every language, built once per test process (strict)."""
+    if not _built:
+        site_dir = Path(tempfile.mkdtemp(prefix="browser-site-"))
+        atexit.register(shutil.rmtree, site_dir, True)
+        build(site_dir)
+        _built.append(site_dir)
+    return _built[0]
+
+
+@dataclass
+class Watch:
+    """What went wrong while a browser context showed pages: console errors,
+    uncaught exceptions, failed requests, HTTP errors, and every request to a
+    host other than the local server."""
+
+    base_url: str
+    console_errors: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)
+    expected_404: set[str] = field(default_factory=set)  # e.g. the 404 page's own URL
+    pending: set = field(default_factory=set)  # requests made and not yet done
+    last_activity: float = 0.0
+
+    def attach(self, context) -> None:
+        for event in (
+            "console",
+            "weberror",
+            "request",
+            "requestfailed",
+            "requestfinished",
+            "response",
+        ):
+            context.on(event, lambda item, event=event: self.handle(event, item))
+
+    def handle(self, event: str, item) -> None:
+        {
+            "console": self._console,
+            "weberror": self._web_error,
+            "request": self._request,
+            "requestfailed": self._request_failed,
+            "requestfinished": self._request_finished,
+            "response": self._response,
+        }[event](item)
+
+    def _web_error(self, error) -> None:
+        self.console_errors.append(f"uncaught: {error.error}")
+
+    def settle(self, page, quiet: float = 0.15, timeout: float = 10.0) -> None:
+        """Wait until no request has been in flight for ``quiet`` seconds (what
+        the page fetches after ``load``: the search index, the sitemap)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            page.wait_for_timeout(40)
+            if not self.pending and time.monotonic() - self.last_activity >= quiet:
+                return
+
+    def _touch(self, request, started: bool) -> None:
+        if started:
+            self.pending.add(request)
+        else:
+            self.pending.discard(request)
+        self.last_activity = time.monotonic()
+
+    def _local(self, url: str) -> bool:
+        scheme = urlsplit(url).scheme
+        return url.startswith(self.base_url + "/") or scheme in {"data", "blob", "about"}
+
+    def _console(self, message) -> None:
+        if message.type != "error":
+            return
+        where = message.location.get("url", "")
+        if where in self.expected_404 and "404" in message.text:
+            return
+        self.console_errors.append(f"{message.text} ({where})")
+
+    def _request(self, request) -> None:
+        self._touch(request, started=True)
+        if not self._local(request.url):
+            self.external.append(f"{request.method} {request.url}")
+
+    def _request_finished(self, request) -> None:
+        self._touch(request, started=False)
+
+    def _request_failed(self, request) -> None:
+        self._touch(request, started=False)
+        if request.failure == "net::ERR_ABORTED":
+            return  # cancelled by the browser: the page it was for went away (a click on a link)
+        self.failed.append(f"{request.method} {request.url}: {request.failure}")
+
+    def _response(self, response) -> None:
+        if response.status >= 400 and response.url not in self.expected_404:
+            self.failed.append(f"{response.request.method} {response.url}: HTTP {response.status}")
+
+    def problems(self) -> list[str]:
+        return (
+            [f"console: {e}" for e in self.console_errors]
+            + [f"failed request: {f}" for f in self.failed]
+            + [f"request to another host: {x}" for x in self.external]
+        )
+
+
+# Shows a code block to the reader: opens the <details> around it and selects
+# the content tab it is in, as a reader would before clicking its copy button.
+REVEAL = """(element) => {
+  for (let node = element; node; node = node.parentElement) {
+    if (node.tagName === "DETAILS" && !node.open) node.open = true;
+    if (node.classList && node.classList.contains("tabbed-block")) {
+      const set = node.closest(".tabbed-set");
+      const index = [...node.parentElement.children].indexOf(node);
+      const input = set.querySelectorAll(":scope > input")[index];
+      if (input && !input.checked) {
+        set.querySelector(`:scope > .tabbed-labels > label[for="${input.id}"]`).click();
+      }
+    }
+  }
+}"""
