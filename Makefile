@@ -32,7 +32,7 @@ build: setup
 
 ## test: every test (examples, harness, build, languages, notebook, browser)
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 ## bench: virtual vs real clock, build and test timings (not a test)
 bench: setup
