@@ -91,7 +91,10 @@ def bench_make_test() -> None:
     seconds, done = timed(
         subprocess.run, [make, "test"], cwd=ROOT, capture_output=True, text=True, check=False
     )
-    summary = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else "(no output)"
+    summary = next(
+        (line for line in reversed(done.stdout.splitlines()) if " passed" in line),
+        "(no pytest summary)",
+    )
     print(f"\nmake test (after set-up): {seconds:.1f} s, {summary}")
 
 
