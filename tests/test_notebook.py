@@ -685,7 +685,12 @@ def visit(browser, base: str, served: str, made: Made) -> list[str]:
         # And out of the notebook, still instantly, to a page that works.
         page.click('.md-nav--primary a[href$="/tasks/"]')
         page.wait_for_url(f"{base}/tasks/")
-        page.wait_for_selector(".md-content h1")
+        # Instant navigation swaps the content after the URL changes: wait for the
+        # new page (the notebook's wrapper must go), not for the old page's h1.
+        page.wait_for_function(
+            "!document.querySelector('.jupyter-wrapper') && !!document.querySelector('.md-content h1')",
+            timeout=10_000,
+        )
         assert page.evaluate("window.stillTheSameDocument"), (
             "instant navigation broke after the notebook"
         )
