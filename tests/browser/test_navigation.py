@@ -277,6 +277,19 @@ def test_missing_page_gets_the_404_page(new_context, base_url, lang, missing):
 # --- navigation ---------------------------------------------------------------------------
 
 
+def follow(tab, link, limit):
+    """Click ``link`` until it is gone (at most ``limit`` pages): the paths visited."""
+    visited = [path_of(tab.url)]
+    while tab.locator(link).count() and len(visited) <= limit:
+        tab.locator(link).click()
+        tab.wait_for_url(
+            lambda url, last=visited[-1]: path_of(url) != last, wait_until="domcontentloaded"
+        )
+        tab.locator(".md-content h1").first.wait_for()
+        visited.append(path_of(tab.url))
+    return visited
+
+
 def test_previous_and_next_links_reach_every_page(new_context, site_dir, lang):
     context, watch = new_context()
     tab = context.new_page()
@@ -288,26 +301,11 @@ def test_previous_and_next_links_reach_every_page(new_context, site_dir, lang):
         f"the navigation of {home} lists {sorted(order)}; the built site has {sorted(expected)}"
     )
 
-    forward = [path_of(tab.url)]
-    while tab.locator("a.md-footer__link--next").count() and len(forward) <= len(order):
-        tab.locator("a.md-footer__link--next").click()
-        tab.wait_for_url(
-            lambda url, last=forward[-1]: path_of(url) != last, wait_until="domcontentloaded"
-        )
-        tab.locator(".md-content h1").first.wait_for()
-        forward.append(path_of(tab.url))
+    forward = follow(tab, "a.md-footer__link--next", len(order))
     assert forward == order, (
         f"following 'next' from {home} visits {forward}, the navigation is {order}"
     )
-
-    backward = [path_of(tab.url)]
-    while tab.locator("a.md-footer__link--prev").count() and len(backward) <= len(order):
-        tab.locator("a.md-footer__link--prev").click()
-        tab.wait_for_url(
-            lambda url, last=backward[-1]: path_of(url) != last, wait_until="domcontentloaded"
-        )
-        tab.locator(".md-content h1").first.wait_for()
-        backward.append(path_of(tab.url))
+    backward = follow(tab, "a.md-footer__link--prev", len(order))
     assert backward == order[::-1], f"following 'previous' back visits {backward}"
     assert not watch.problems(), "\n".join(watch.problems())
 
