@@ -521,7 +521,53 @@ def postprocess(content: str, lang: str) -> tuple[str, list[dict]]:
     )
     content = re.sub(r"(</h1>)", lambda m: m.group(1) + under_title, content, count=1)
     style = f"<style>{dark_css}\n{SITE_CSS}</style>"
-    return button + style + content, _toc(headings)
+    page = button + style + content
+    used = {name for names in re.findall(r'class="([^"]*)"', page) for name in names.split()}
+    page = re.sub(
+        r"(<style[^>]*>)(.*?)(</style>)",
+        lambda m: m.group(1) + prune_css(m.group(2), used) + m.group(3),
+        page,
+        flags=re.DOTALL,
+    )
+    return page, _toc(headings)
+
+
+def prune_css(css: str, used: set[str]) -> str:
+    """Drop the selectors (and rules) that name a class the page never uses.
+
+    nbconvert inlines all of JupyterLab's CSS (about 570 kB) in every notebook
+    page; the page uses a small part of it. Selectors with functional
+    pseudo-classes (``:not(.a, .b)``) are kept whole, to stay on the safe side.
+    """
+    import tinycss2
+
+    out = []
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        if rule.type == "qualified-rule":
+            prelude = tinycss2.serialize(rule.prelude)
+            selectors = [prelude] if "(" in prelude else prelude.split(",")
+            kept = [
+                s
+                for s in selectors
+                # classes only: not the dots inside [attr="a.b"] selectors
+                if all(
+                    c in used
+                    for c in re.findall(r"\.(-?[_a-zA-Z][\w-]*)", re.sub(r"\[[^\]]*\]", "", s))
+                )
+            ]
+            if kept:
+                out.append(",".join(kept) + "{" + tinycss2.serialize(rule.content) + "}")
+        elif (
+            rule.type == "at-rule"
+            and rule.lower_at_keyword in {"media", "supports"}
+            and rule.content
+        ):
+            inner = prune_css(tinycss2.serialize(rule.content), used)
+            if inner.strip():
+                out.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{{inner}}}")
+        elif rule.type != "error":  # a browser drops what it cannot parse, too
+            out.append(tinycss2.serialize([rule]))
+    return "".join(out)
 
 
 # Small fixes so that the notebook sits well in a Material page.
