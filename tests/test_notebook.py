@@ -23,15 +23,12 @@ import concurrent.futures
 import doctest
 import functools
 import html
-import http.server
 import json
 import os
 import queue
 import re
-import shutil
 import sys
 import tempfile
-import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +44,7 @@ from nbclient.util import ensure_async
 
 from tests.harness.pages import collect, load_site
 from tools import notebook as nbtools
+from tools.browser import LAUNCH_ARGS, BrowserUnavailable, ensure_chromium, serve
 from tools.site import ROOT, configs
 
 CLOCK = os.environ.get("NOTEBOOK_CLOCK", "virtual")
@@ -537,13 +535,8 @@ def test_asyncio_run_in_jupyter_is_the_expected_error(run, made):
 # --- In a browser ---------------------------------------------------------------
 
 
-def _chromium() -> tuple[str | None, list[str]]:
-    """The project's Chromium and launch flags (tools/browser.py) when there is one."""
-    try:
-        from tools.browser import LAUNCH_ARGS, BrowserUnavailable, ensure_chromium
-    except ImportError:
-        args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        return shutil.which("chromium"), [*args, "--disable-component-update", "--no-first-run"]
+def _chromium() -> tuple[str, list[str]]:
+    """The project's Chromium (found or installed by tools/browser.py) and its launch flags."""
     try:
         return str(ensure_chromium()), LAUNCH_ARGS
     except BrowserUnavailable as error:
@@ -557,7 +550,8 @@ def in_browser():
     Playwright's sync API lives in a thread of its own here: it refuses to
     start in a thread where another one runs (tests/browser's, for instance).
     """
-    sync_api = pytest.importorskip("playwright.sync_api")
+    from playwright import sync_api
+
     executable, args = _chromium()
     pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="playwright")
     state = {}
@@ -582,39 +576,11 @@ def in_browser():
 
 @pytest.fixture(scope="module")
 def served(built_site):
-    """The built site over HTTP. Its sitemap names the pages at site_url; as
-    `mkdocs serve` does, it is rewritten to where the site is served, or
-    Material's instant navigation would not take the pages for its own."""
+    """The built site over HTTP, its sitemap naming the pages where they are
+    served, so that Material's instant navigation takes them for its own."""
     site_url = load_config(str(ROOT / "mkdocs.yml"))["site_url"]
-
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        origin = ""
-
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, directory=str(built_site), **kwargs)
-
-        def do_GET(self):
-            if not self.path.endswith("/sitemap.xml"):
-                return super().do_GET()
-            body = (built_site / self.path.lstrip("/")).read_bytes()
-            body = body.replace(site_url.encode(), f"{self.origin}/".encode())
-            self.send_response(200)
-            self.send_header("Content-Type", "application/xml")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-            return None
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    Handler.origin = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield Handler.origin
-    server.shutdown()
-    server.server_close()
+    with serve(built_site, site_url=site_url) as origin:
+        yield origin
 
 
 def luminance(rgb: str) -> float:
@@ -626,8 +592,9 @@ def test_in_a_browser_instant_navigation_dark_mode_and_download(
     in_browser, served, built_site, made
 ):
     base = served if made.lang == "en" else f"{served}/{made.lang}"
-    if not (page_dir(built_site, made.lang).parent / "tasks" / "index.html").exists():
-        pytest.skip(f"the {made.lang} edition has no pages to navigate between yet")
+    assert (page_dir(built_site, made.lang).parent / "tasks" / "index.html").exists(), (
+        f"the {made.lang} edition has no tasks page to navigate to"
+    )
     problems = in_browser(functools.partial(visit, base=base, served=served, made=made))
     assert not problems, "\n".join(problems)
 

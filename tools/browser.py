@@ -174,10 +174,15 @@ class StaticHandler(http.server.SimpleHTTPRequestHandler):
     * a missing path gets status 404 and the nearest ``404.html`` up the
       directory tree (``/ru/nope/`` the Russian one, ``/nope/`` the English one);
     * text is gzip-compressed for clients that accept it (hosts do, and Lighthouse
-      measures the bytes transferred).
+      measures the bytes transferred);
+    * with ``site_url`` set, ``sitemap.xml`` names the pages where they are
+      served, as on the real host (and as ``mkdocs serve`` rewrites it): Material's
+      instant navigation only takes pages listed there for its own.
     """
 
     server_version = "static"
+    site_url: ClassVar[str | None] = None
+    origin: ClassVar[str] = ""
     protocol_version = "HTTP/1.1"
     _gzipped: ClassVar[dict[Path, bytes]] = {}
     _lock: ClassVar[threading.Lock] = threading.Lock()
@@ -211,6 +216,8 @@ class StaticHandler(http.server.SimpleHTTPRequestHandler):
         if ctype.startswith("text/") or ctype in {"application/json", "application/javascript"}:
             ctype += "; charset=utf-8"
         data = path.read_bytes()
+        if self.site_url and path.name == "sitemap.xml":
+            data = data.replace(self.site_url.rstrip("/").encode(), self.origin.encode())
         encoding = None
         if ctype.split(";")[0] in COMPRESSIBLE and "gzip" in self.headers.get(
             "Accept-Encoding", ""
@@ -230,17 +237,27 @@ class StaticHandler(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(data)
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        # A browser that drops a connection it no longer needs is not an error.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @contextlib.contextmanager
-def serve(directory: Path, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+def serve(
+    directory: Path, host: str = "127.0.0.1", port: int = 0, site_url: str | None = None
+) -> Iterator[str]:
     """Serve ``directory`` on ``host`` (a free port unless given) in a thread;
-    yields the base URL, ``http://127.0.0.1:PORT``."""
+    yields the base URL, ``http://127.0.0.1:PORT``. ``site_url``: the site's
+    configured address, rewritten to that base URL in ``sitemap.xml``."""
 
     class Handler(StaticHandler):
         _gzipped: ClassVar[dict[Path, bytes]] = {}  # this server's own cache
 
-    server = http.server.ThreadingHTTPServer(
-        (host, port), partial(Handler, directory=str(directory))
-    )
+    server = _Server((host, port), partial(Handler, directory=str(directory)))
+    Handler.site_url = site_url
+    Handler.origin = f"http://{host}:{server.server_port}"
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()

@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from mkdocs.config import load_config
 
 from tests.browser.website import DESKTOP, PHONE, SCREENSHOTS, Page, Watch, languages, pages_of
 from tests.browser.website import built_site as build_once
 from tools.browser import LAUNCH_ARGS, BrowserUnavailable, ensure_chromium, serve
+from tools.site import ROOT
 
 # Resolve no host but the local server: a request elsewhere fails at once (and
 # is reported by Watch) instead of reaching the network or hanging the test.
@@ -80,7 +82,9 @@ def built_site(site_dir):
 
 @pytest.fixture(scope="session")
 def base_url(site_dir):
-    with serve(site_dir) as url:
+    # With the sitemap naming the served pages, Material's instant navigation
+    # works as it does for readers on the real host.
+    with serve(site_dir, site_url=load_config(str(ROOT / "mkdocs.yml"))["site_url"]) as url:
         yield url
 
 
