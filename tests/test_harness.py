@@ -215,3 +215,14 @@ def test_examples_run_as_main_in_a_fresh_directory(tmp_path):
     probe = 'import os\n\nif __name__ == "__main__":\n    print(sorted(os.listdir(".")))\n'
     page = "```python\n--8<-- \"demo/probe.py\"\n```\n\n<!--pytest-codeblocks:expected-output-->\n```text\n['probe.py']\n```\n"
     assert failures(make_site(tmp_path, page, {"demo/probe.py": probe})) == []
+
+
+def test_exit_status_is_excused_only_by_the_exception_shown(tmp_path):
+    """The page shows *an* error and `...`, but not the one the example dies of."""
+    raising = 'print("ValueError: shown on purpose")\nraise KeyError("not shown")\n'
+    page = (
+        '```python\n--8<-- "demo/raising.py"\n```\n\n'
+        "<!--pytest-codeblocks:expected-output-->\n```text\nValueError: shown on purpose\n...\n```\n"
+    )
+    found = failures(make_site(tmp_path, page, {"demo/raising.py": raising}))
+    assert len(found) == 1 and "exited with status 1 but the page shows no error" in found[0], found

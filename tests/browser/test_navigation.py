@@ -98,13 +98,7 @@ def test_language_switcher_goes_to_the_same_page(site_page, new_context, site_di
         switcher.hover()
         link.click()
         target = "/" + other.prefix + site_page.path
-        try:
-            tab.wait_for_url(
-                lambda url, target=target: path_of(url) == target,
-                timeout=5000,
-                wait_until="domcontentloaded",
-            )
-        except PlaywrightTimeout:
+        if not arrived(tab, target):
             tab.wait_for_load_state("load")
             problems.append(
                 f"{site_page.url_path}: switching to {other.code} went to {path_of(tab.url)}, not {target}"
@@ -277,6 +271,17 @@ def test_missing_page_gets_the_404_page(new_context, base_url, lang, missing):
 # --- navigation ---------------------------------------------------------------------------
 
 
+def arrived(tab, target):
+    """Whether the tab reaches the path ``target`` within 5 s."""
+    try:
+        tab.wait_for_url(
+            lambda url: path_of(url) == target, timeout=5000, wait_until="domcontentloaded"
+        )
+    except PlaywrightTimeout:
+        return False
+    return True
+
+
 def follow(tab, link, limit):
     """Click ``link`` until it is gone (at most ``limit`` pages): the paths visited."""
     visited = [path_of(tab.url)]
@@ -327,13 +332,7 @@ def test_navigation_sidebar_reaches_every_page(new_context, site_dir, lang):
             problems.append(f"on {path_of(tab.url)} the sidebar has no link to {target}")
             continue
         link.nth(index).click()
-        try:
-            tab.wait_for_url(
-                lambda url, target=target: path_of(url) == target,
-                timeout=5000,
-                wait_until="domcontentloaded",
-            )
-        except PlaywrightTimeout:
+        if not arrived(tab, target):
             problems.append(f"the sidebar link to {target} went to {path_of(tab.url)}")
             continue
         tab.locator(".md-content h1").first.wait_for()

@@ -29,6 +29,7 @@ HERE = Path(__file__).resolve().parent
 SITEDIR = HERE / "sitedir"
 JUPYTER_CELL = HERE / "jupyter_cell.py"
 TIMED_LINE = re.compile(r"^(?P<seconds>\d+\.(?P<decimals>\d+)) s  (?P<text>.*)$")
+EXCEPTION_LINE = re.compile(r"^(?:[\w.]+\.)?\w*(?:Error|Exception|Exit)(?::.*)?$", re.MULTILINE)
 PROMPTS = re.compile(r"^(>>>|\.\.\.)( |$)")
 TIMEOUT = 60
 
@@ -185,11 +186,9 @@ def check(example: Example, outcome: Outcome) -> list[str]:
             f"{where}: the printed {kind} differs from the output block under it. Fix the snippet, "
             f"or update the block if the new output is right:\n{_diff(expected, actual)}"
         )
-    if (
-        outcome.returncode != 0
-        and "Traceback (most recent call last)" not in expected
-        and "Error" not in expected
-    ):
+    # A failing example is fine only where the page shows the very exception it ends with.
+    raised = EXCEPTION_LINE.findall(outcome.output)[-1:]  # the last one is what it died of
+    if outcome.returncode != 0 and not set(raised) & set(EXCEPTION_LINE.findall(expected)):
         problems.append(
             f"{where}: exited with status {outcome.returncode} but the page shows no error:\n{outcome.output}"
         )
