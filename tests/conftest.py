@@ -2,14 +2,13 @@ import os
 
 import pytest
 
-from tools.site import build
+from tests.browser.website import built_site as build_once
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory):
-    """The whole site, every language, built once per test session (strict)."""
-    site_dir = tmp_path_factory.mktemp("site")
-    build(site_dir)
-    return site_dir
+def built_site():
+    """The whole site, every language, built once per test process (strict);
+    the browser tests serve this same build."""
+    return build_once()

@@ -75,12 +75,6 @@ def site_dir():
 
 
 @pytest.fixture(scope="session")
-def built_site(site_dir):
-    """tests/conftest.py's fixture of the same name, without a second build."""
-    return site_dir
-
-
-@pytest.fixture(scope="session")
 def base_url(site_dir):
     # With the sitemap naming the served pages, Material's instant navigation
     # works as it does for readers on the real host.
