@@ -286,11 +286,18 @@ def follow(tab, link, limit):
     """Click ``link`` until it is gone (at most ``limit`` pages): the paths visited."""
     visited = [path_of(tab.url)]
     while tab.locator(link).count() and len(visited) <= limit:
+        clicked = tab.locator(link).evaluate("a => a.href")
         tab.locator(link).click()
         tab.wait_for_url(
             lambda url, last=visited[-1]: path_of(url) != last, wait_until="domcontentloaded"
         )
-        tab.locator(".md-content h1").first.wait_for()
+        # Instant navigation changes the URL before it swaps the content: wait
+        # until the footer is the new page's, or the next click repeats this one.
+        tab.wait_for_function(
+            "([selector, clicked]) => { const a = document.querySelector(selector);"
+            " return !a || a.href !== clicked }",
+            arg=[link, clicked],
+        )
         visited.append(path_of(tab.url))
     return visited
 
