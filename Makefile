@@ -9,7 +9,7 @@ PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup serve serve-ru build test bench browser lighthouse translations lock clean
+.PHONY: setup serve serve-ru build notebook test bench browser lighthouse translations lock clean
 
 $(INSTALLED): requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ serve-ru: setup
 ## build: the complete site, every language, into site/
 build: setup
 	$(BIN)/python -m tools.site site
+
+## notebook: re-render the notebook pages kept in notebooks/rendered/ (after editing the notebook or its snippets)
+notebook: setup
+	$(BIN)/python -m tools.notebook_page
 
 ## test: every test (examples, harness, build, languages, notebook, browser)
 test: setup

@@ -7,12 +7,10 @@ converter renders it, with the stored outputs (nothing is executed), and
 links to the same .ipynb, served next to the page, for download.
 
 Why a hook and not mkdocs-jupyter's plugin: importing the plugin pulls in
-nbconvert and jupytext, about 0.4 s in every build of every language even
-when nothing changed, and rendering takes 0.3 s more. The hook imports them
-only when the page must be rendered, and keeps the rendered page in
-``.cache/notebook/<lang>.json``, keyed by the notebook's text and the
-renderer's version (as mkdocs-jupyter's own cache does). A build whose
-notebook did not change since the last one does not touch nbconvert at all.
+nbconvert and jupytext, about 0.4 s in every build of every language, and
+rendering takes over 1 s more. The hook takes the page mkdocs-jupyter
+rendered from the repository (``notebooks/rendered/``, see
+``tools/notebook_page.py``) and renders it only when that is out of date.
 ``tools/bench_notebook.py`` measures both cases.
 """
 
@@ -24,6 +22,7 @@ import types
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File
 from mkdocs.structure.toc import get_toc
 
@@ -32,6 +31,9 @@ if str(ROOT) not in sys.path:  # `mkdocs serve` from .venv/bin does not put the 
     sys.path.insert(0, str(ROOT))
 
 from tools import notebook as nbtools
+from tools import notebook_page
+
+log = get_plugin_logger(__name__)
 
 _build: dict = {}  # this build's notebook: lang and .ipynb text
 
@@ -85,13 +87,20 @@ def on_pre_page(page, config, files):
 
     def render(self, config, files):
         try:
-            rendered = nbtools.rendered(_build["ipynb"], _build["lang"])
+            made = notebook_page.page(_build["ipynb"], _build["lang"])
         except Exception as error:
             raise PluginError(
                 f"notebook: rendering {nbtools.FILE_NAME} failed: {error!r}"
             ) from error
-        self.content = rendered["content"]
-        self.toc = get_toc(rendered["toc"])
+        if made.source != "committed":
+            committed = notebook_page.shown(notebook_page.committed_path(_build["lang"]))
+            log.info(
+                f"{committed} is out of date (the notebook or its snippets changed), so "
+                f"this build renders the page itself: run `{notebook_page.REFRESH}` and "
+                "commit the file"
+            )
+        self.content = made.content
+        self.toc = get_toc(made.toc)
 
     page.render = types.MethodType(render, page)
     return page

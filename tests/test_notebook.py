@@ -27,6 +27,7 @@ import json
 import os
 import queue
 import re
+import subprocess
 import sys
 import tempfile
 from collections import defaultdict
@@ -44,6 +45,7 @@ from nbclient.util import ensure_async
 
 from tests.harness.pages import collect, load_site
 from tools import notebook as nbtools
+from tools import notebook_page
 from tools.browser import LAUNCH_ARGS, BrowserUnavailable, ensure_chromium, serve
 from tools.site import ROOT, configs
 
@@ -227,6 +229,80 @@ def test_search_finds_the_text_but_not_the_output(built_site, made):
     assert len(noise) > 4
     for line in noise:
         assert line not in text, f"{line!r} (output or prompt) is in the search index"
+
+
+# --- The rendered page kept in the repository (notebooks/rendered/) -------------
+
+
+def test_the_committed_page_is_what_mkdocs_jupyter_renders_now(made):
+    """The page the build takes from the repository is current, and is exactly
+    what rendering the notebook now gives (no hand edits, no stale render)."""
+    path = notebook_page.committed_path(made.lang)
+    shown = notebook_page.shown(path)
+    key = notebook_page.cache_key(made.ipynb, made.lang)
+    committed = notebook_page.read(path, key)
+    assert committed is not None, (
+        f"{shown} is out of date: the notebook, a snippet it includes or "
+        f"tools/notebook_page.py changed. Run `{notebook_page.REFRESH}` and commit {shown}."
+    )
+    assert committed == notebook_page.render(made.ipynb, made.lang), (
+        f"{shown} differs from what mkdocs-jupyter renders for its key (edited by hand?): "
+        f"delete it, run `{notebook_page.REFRESH}` and commit it"
+    )
+
+
+BUILD_ENGLISH = """
+import logging
+import sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+logging.basicConfig(level=logging.INFO, format="%(levelname)s - %(message)s")
+build(load_config("mkdocs.yml", site_dir=sys.argv[1], strict=True))
+renderers = ("nbconvert", "mkdocs_jupyter", "jupytext", "tinycss2")
+print("imported:", sorted({m.split(".")[0] for m in sys.modules} & set(renderers)))
+"""
+
+
+def build_english(out: Path, **env: str) -> subprocess.CompletedProcess:
+    """A strict build of the English site in a fresh process, which reports
+    which of the renderer's packages it imported."""
+    return subprocess.run(
+        [sys.executable, "-c", BUILD_ENGLISH, str(out)],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_a_build_takes_the_committed_page_without_importing_the_renderer(tmp_path):
+    done = build_english(tmp_path / "site", NOTEBOOK_CACHE=str(tmp_path / "cache"))
+    assert done.returncode == 0, done.stderr
+    assert "imported: []" in done.stdout
+    assert "out of date" not in done.stderr
+    assert not (tmp_path / "cache").exists()
+    page = (tmp_path / "site" / "notebook" / "index.html").read_text(encoding="utf-8")
+    committed = notebook_page.committed_path("en").read_text(encoding="utf-8")
+    assert committed.split("\n", 1)[1] in page
+
+
+def test_with_the_committed_page_out_of_date_the_build_renders_and_says_what_to_do(tmp_path):
+    nowhere, cache = tmp_path / "no-committed-pages", tmp_path / "cache"
+    env = {"NOTEBOOK_RENDERED": str(nowhere), "NOTEBOOK_CACHE": str(cache)}
+    done = build_english(tmp_path / "site", **env)
+    assert done.returncode == 0, done.stderr  # strict: an INFO line, not a warning
+    assert "nbconvert" in done.stdout
+    message = f"{nowhere}/lesson.en.html is out of date"
+    assert message in done.stderr and "run `make notebook` and commit the file" in done.stderr
+    rendered = (tmp_path / "site" / "notebook" / "index.html").read_text(encoding="utf-8")
+    committed = notebook_page.committed_path("en").read_text(encoding="utf-8")
+    assert committed.split("\n", 1)[1] in rendered, "rendering now gives another page"
+    # The next build takes the page from the cache.
+    again = build_english(tmp_path / "again", **env)
+    assert again.returncode == 0, again.stderr
+    assert "imported: []" in again.stdout and message in again.stderr
 
 
 # --- Running the downloaded file in Jupyter ----------------------------------------

@@ -23,9 +23,8 @@ conventions of the site's pages:
 :func:`from_config` makes the .ipynb for a language's mkdocs config: nbformat
 4.5 JSON, formatted as Jupyter writes it, with those outputs stored, so that
 the site shows them without running anything. The mkdocs hook
-(``hooks/notebook.py``) serves it as a page and for download; :func:`rendered`
-gives the page's HTML: mkdocs-jupyter's converter plus a few fixes for this
-site (:func:`postprocess`), cached in ``.cache/notebook/`` (or $NOTEBOOK_CACHE).
+(``hooks/notebook.py``) serves it as a page and for download; the page's HTML
+is mkdocs-jupyter's rendering of it (``tools/notebook_page.py``).
 The tests (``tests/test_notebook.py``) run the served file in Jupyter.
 
     python -m tools.notebook ru -o lesson.ipynb   # the .ipynb the site serves, to open in Jupyter
@@ -34,10 +33,7 @@ The tests (``tests/test_notebook.py``) run the served file in Jupyter.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import html
 import json
-import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -47,7 +43,6 @@ from pymdownx.snippets import SnippetMissingError
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "notebooks"
-CACHE = Path(os.environ.get("NOTEBOOK_CACHE") or ROOT / ".cache" / "notebook")
 FILE_NAME = "notebook.ipynb"  # the page's file name, the same in every language
 
 INCLUDE = re.compile(r"""^\s*-{1,}8<-{1,}\s+(["'])(?P<target>[^"']+)\1""")
@@ -360,276 +355,6 @@ def from_config(config) -> tuple[str, str, list[Cell]] | None:
     settings = snippet_config(config["mdx_configs"], config.config_file_path)
     ipynb, cells = generate(source, settings)
     return lang, ipynb, cells
-
-
-# --- Rendering the page ------------------------------------------------------
-
-# Text of the download link (the file's name is the same in every language).
-DOWNLOAD = {"en": "Download the notebook", "ru": "Скачать блокнот"}
-DOWNLOAD_ICON = (
-    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M5 20h14v-2H5m14-9h-4'
-    'V3H9v6H5l7 7z"/></svg>'
-)
-# Parts of the rendered notebook that are not lesson text: each output, the
-# In/Out prompts, the copy button's "Copied!" and its hidden copy of the code,
-# and cell tags. Material's search skips an element marked data-search-exclude
-# only up to the first closing tag of the same name inside it, so the marks go
-# on these innermost elements, not on the output area around them.
-NOT_SEARCHED = {
-    "jp-OutputArea-output",
-    "jp-InputPrompt",
-    "jp-OutputPrompt",
-    "zeroclipboard-container",
-    "clipboard-copy-txt",
-    "celltoolbar",
-}
-
-
-def renderer_version() -> str:
-    """Everything besides the notebook that the rendered page depends on."""
-    from importlib.metadata import version
-
-    this = Path(__file__).read_bytes()
-    versions = ",".join(version(p) for p in ("mkdocs-jupyter", "nbconvert", "pygments"))
-    return hashlib.sha256(this + versions.encode()).hexdigest()[:16]
-
-
-def cache_key(ipynb: str, lang: str) -> str:
-    return hashlib.sha256(f"{lang}\0{renderer_version()}\0{ipynb}".encode()).hexdigest()
-
-
-def _slug(text: str) -> str:
-    text = re.sub(r"<[^>]+>", "", html.unescape(text)).replace("¶", "")
-    text = re.sub(r"[^\w\s-]", "", text.lower()).strip()
-    return re.sub(r"[-\s]+", "-", text) or "section"
-
-
-def _toc(headings: list[tuple[int, str, str]]) -> list[dict]:
-    """mkdocs toc tokens (nested) from ``(level, id, name)`` in page order."""
-    root: list[dict] = []
-    stack: list[dict] = []
-    for level, ident, name in headings:
-        token = {"level": level, "id": ident, "name": name, "html": name, "children": []}
-        token["data-toc-label"] = name
-        while stack and stack[-1]["level"] >= level:
-            stack.pop()
-        (stack[-1]["children"] if stack else root).append(token)
-        stack.append(token)
-    return root
-
-
-def _unwrap_headings(content: str) -> str:
-    """Lift each heading-only Markdown cell out of its cell ``<div>``s.
-
-    Material's search starts a section at a heading and ends it when the
-    element around the heading closes: inside a cell, the section would end
-    with that cell, and the cells after it would count as the page's preface.
-    As a child of the notebook itself, a heading's section runs to the next one.
-    """
-    out, position = [], 0
-    start_tag = '<div class="jp-Cell jp-MarkdownCell jp-Notebook-cell"'
-    while (start := content.find(start_tag, position)) != -1:
-        depth, end = 0, start
-        for tag in re.finditer(r"<div\b|</div>", content[start:]):
-            depth += 1 if tag.group() == "<div" else -1
-            if depth == 0:
-                end = start + tag.end()
-                break
-        cell = content[start:end]
-        heading = re.search(r"<h([1-6])\b.*?</h\1>", cell, flags=re.DOTALL)
-        rest = cell.replace(heading.group(), "") if heading else cell
-        text = re.sub(r"<[^>]+>", "", rest).strip()
-        out.append(content[position:start])
-        out.append(heading.group() if heading and not text else cell)
-        position = end
-    out.append(content[position:])
-    return "".join(out)
-
-
-def postprocess(content: str, lang: str) -> tuple[str, list[dict]]:
-    """Make mkdocs-jupyter's HTML fit this site; return it and its toc tokens.
-
-    * No third-party scripts: the MathJax loader (an empty ``<script src="">``
-      when no MathJax URL is set, whose load never completes, which stalls
-      Material's instant navigation) and the mermaid loader (from a CDN) go;
-      the lesson has neither maths nor diagrams.
-    * Outputs, prompts, copy buttons and tags are excluded from search.
-    * Headings get ids that keep non-Latin letters (mkdocs-jupyter drops them,
-      which leaves Russian headings without a usable anchor), and the table of
-      contents is read from the HTML, so its links always match.
-    * Dark mode: the JupyterLab dark palette applies under Material's slate
-      scheme, so the notebook follows the reader's light/dark switch.
-    * A download link to the .ipynb, beside the title and under it.
-    """
-    content = re.sub(
-        r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->",
-        "",
-        content,
-        flags=re.DOTALL,
-    )
-    content = re.sub(
-        r'<script type="module">(?:(?!</script>).)*?mermaid.*?</script>',
-        "",
-        content,
-        flags=re.DOTALL,
-    )
-    if re.search(r"<script[^>]*\bsrc=", content):
-        raise RuntimeError("the rendered notebook loads a script from elsewhere; remove it here")
-
-    def exclude(match: re.Match) -> str:
-        classes = set(match.group(2).split())
-        marker = " data-search-exclude" if classes & NOT_SEARCHED else ""
-        return f'<div{marker}{match.group(1)}class="{match.group(2)}"'
-
-    content = re.sub(r'<div(\s+)class="([^"]*)"', exclude, content)
-    content = _unwrap_headings(content)
-
-    seen: dict[str, int] = {}
-    headings: list[tuple[int, str, str]] = []
-
-    def heading(match: re.Match) -> str:
-        level, inner = int(match.group(1)), match.group(3)
-        inner = re.sub(r'<a class="anchor-link".*?</a>', "", inner, flags=re.DOTALL).strip()
-        name = re.sub(r"<[^>]+>", "", inner).strip()
-        ident = _slug(name)
-        if ident in seen:
-            seen[ident] += 1
-            ident = f"{ident}_{seen[ident]}"
-        else:
-            seen[ident] = 0
-        headings.append((level, ident, name))
-        link = f'<a class="headerlink" href="#{ident}" title="Permanent link">¶</a>'
-        return f'<h{level} id="{ident}">{inner}{link}</h{level}>'
-
-    content = re.sub(r'<h([1-6]) id="([^"]*)">(.*?)</h\1>', heading, content, flags=re.DOTALL)
-
-    from mkdocs_jupyter.config import settings as jupyter_settings
-
-    dark = Path(jupyter_settings.templates_dir, "mkdocs_html", "assets", "theme-dark.css")
-    dark_css = dark.read_text(encoding="utf-8").replace(
-        ".jupyter-wrapper{", '[data-md-color-scheme="slate"] .jupyter-wrapper{'
-    )
-    label = DOWNLOAD.get(lang, DOWNLOAD["en"])
-    name = f"asyncio-lesson.{lang}.ipynb" if lang != "en" else "asyncio-lesson.ipynb"
-    button = (
-        f'<a href="{FILE_NAME}" download="{name}" title="{label}" '
-        f'class="md-content__button md-icon">{DOWNLOAD_ICON}</a>'
-    )
-    under_title = (
-        f'<p class="notebook-download"><a class="md-button" href="{FILE_NAME}" download="{name}">'
-        f"{label} ({FILE_NAME})</a></p>"
-    )
-    content = re.sub(r"(</h1>)", lambda m: m.group(1) + under_title, content, count=1)
-    style = f"<style>{dark_css}\n{SITE_CSS}</style>"
-    page = button + style + content
-    used = {name for names in re.findall(r'class="([^"]*)"', page) for name in names.split()}
-    page = re.sub(
-        r"(<style[^>]*>)(.*?)(</style>)",
-        lambda m: m.group(1) + prune_css(m.group(2), used) + m.group(3),
-        page,
-        flags=re.DOTALL,
-    )
-    return page, _toc(headings)
-
-
-def prune_css(css: str, used: set[str]) -> str:
-    """Drop the selectors (and rules) that name a class the page never uses.
-
-    nbconvert inlines all of JupyterLab's CSS (about 570 kB) in every notebook
-    page; the page uses a small part of it. Selectors with functional
-    pseudo-classes (``:not(.a, .b)``) are kept whole, to stay on the safe side.
-    """
-    import tinycss2
-
-    out = []
-    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
-        if rule.type == "qualified-rule":
-            prelude = tinycss2.serialize(rule.prelude)
-            selectors = [prelude] if "(" in prelude else prelude.split(",")
-            kept = [
-                s
-                for s in selectors
-                # classes only: not the dots inside [attr="a.b"] selectors
-                if all(
-                    c in used
-                    for c in re.findall(r"\.(-?[_a-zA-Z][\w-]*)", re.sub(r"\[[^\]]*\]", "", s))
-                )
-            ]
-            if kept:
-                out.append(",".join(kept) + "{" + tinycss2.serialize(rule.content) + "}")
-        elif (
-            rule.type == "at-rule"
-            and rule.lower_at_keyword in {"media", "supports"}
-            and rule.content
-        ):
-            inner = prune_css(tinycss2.serialize(rule.content), used)
-            if inner.strip():
-                out.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{{inner}}}")
-        elif rule.type != "error":  # a browser drops what it cannot parse, too
-            out.append(tinycss2.serialize([rule]))
-    return "".join(out)
-
-
-# Small fixes so that the notebook sits well in a Material page.
-SITE_CSS = """
-.jupyter-wrapper .jp-Cell-inputWrapper, .jupyter-wrapper .jp-OutputArea { overflow-x: auto; }
-[data-md-color-scheme="slate"] .jupyter-wrapper .jp-RenderedText pre,
-[data-md-color-scheme="slate"] .jupyter-wrapper .highlight-ipynb { color: var(--md-code-fg-color); }
-.jupyter-wrapper .jp-RenderedText pre { word-break: normal; overflow-wrap: anywhere; }
-.notebook-download { margin-top: 0; }
-"""
-
-
-def render(ipynb: str, lang: str) -> dict:
-    """The page: mkdocs-jupyter's HTML for the notebook, post-processed."""
-    import importlib.util
-    import tempfile
-
-    # mkdocs-jupyter imports jupytext for .py/.md notebooks only: load it lazily.
-    if "jupytext" not in sys.modules and (spec := importlib.util.find_spec("jupytext")):
-        spec.loader = importlib.util.LazyLoader(spec.loader)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["jupytext"] = module
-        spec.loader.exec_module(module)
-    # nbconvert otherwise instantiates every exporter it knows of on import.
-    os.environ.setdefault("NBCONVERT_DISABLE_CONFIG_EXPORTERS", "1")
-    from mkdocs_jupyter import convert
-
-    with tempfile.TemporaryDirectory(prefix="notebook-") as tmp:
-        path = Path(tmp, FILE_NAME)
-        path.write_text(ipynb, encoding="utf-8")
-        content = convert.nb2html(str(path), theme="light", custom_mathjax_url="")
-    content, toc = postprocess(content, lang)
-    return {"content": content, "toc": toc}
-
-
-def write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def cache_path(lang: str) -> Path:
-    return CACHE / f"{lang}.json"
-
-
-def rendered(ipynb: str, lang: str) -> dict:
-    """The page for this notebook: from the cache, or rendered and cached."""
-    key = cache_key(ipynb, lang)
-    page = read_cache(lang, key)
-    if page is None:
-        page = {"key": key, **render(ipynb, lang)}
-        write_atomically(cache_path(lang), json.dumps(page, ensure_ascii=False))
-    return page
-
-
-def read_cache(lang: str, key: str) -> dict | None:
-    try:
-        cached = json.loads(cache_path(lang).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return cached if cached.get("key") == key else None
 
 
 def main(argv: list[str] | None = None) -> int:
