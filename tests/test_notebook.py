@@ -417,7 +417,9 @@ def streams(outputs, name):
 
 
 def matches(expected: str, actual: str) -> bool:
-    """Exact, except that ``...`` stands for any text (as on the pages)."""
+    """Exact, except for addresses and cell file names (any address, any cell
+    file), and that ``...`` stands for any text (as on the pages)."""
+    expected, actual = nbtools.normalized(expected), nbtools.normalized(actual)
     return doctest.OutputChecker().check_output(expected, actual, doctest.ELLIPSIS)
 
 

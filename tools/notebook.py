@@ -14,8 +14,12 @@ conventions of the site's pages:
   ```` ```stderr ```` for stderr, ```` ```pytb ```` for the error that ends the
   cell (its last line, ``Name: message``). A stdout block may carry the pages'
   time column (``2.25 s  5``: seconds since the cell started); the notebook
-  stores the text without it and the tests check the times. ``...`` stands for
-  text that changes from run to run (addresses, paths, thread interleaving);
+  stores the text without it and the tests check the times. What changes from
+  run to run is written as one real run printed it, so that the notebook shows
+  what a reader will see: object addresses (``0x7f52d4b1c5e0``) and the file
+  name ipykernel gives a cell (``/tmp/ipykernel_2817/3421750611.py``) are
+  compared as any address and any cell file (:func:`normalized`); ``...``
+  stands for any other text (thread interleaving);
 * ``<!--notebook:tags raises-exception-->`` before a code fence gives the cell
   Jupyter tags. A cell whose output is an error must carry ``raises-exception``,
   so that "Run All" goes on past it.
@@ -65,6 +69,20 @@ LANGUAGE_INFO = {
     "nbconvert_exporter": "python",
     "pygments_lexer": "ipython3",
 }
+
+
+# What differs between two Jupyter runs of the same cell, and what it is compared as.
+VOLATILE = [
+    (re.compile(r"\b0x[0-9a-f]{4,16}\b"), "0x<address>"),
+    (re.compile(r"(?:[A-Za-z]:)?[\w/\\.-]*ipykernel_\d+[/\\]\d+\.py"), "<cell file>"),
+]
+
+
+def normalized(text: str) -> str:
+    """``text`` with addresses and cell file names replaced by placeholders."""
+    for pattern, placeholder in VOLATILE:
+        text = pattern.sub(placeholder, text)
+    return text
 
 
 class NotebookSourceError(ValueError):
