@@ -10,6 +10,11 @@ the English text or to an example it includes makes the translation out of
 date. Nothing breaks: the build goes on, and the out-of-date page shows readers
 a notice that links to the English page.
 
+The notebook's sources are translations too: ``notebooks/lesson.<lang>.md``
+of ``notebooks/lesson.en.md``, with the same line in the HTML comment that
+opens the file (a notebook source has no front matter), and the notice on the
+notebook page.
+
 As an mkdocs hook (listed in mkdocs.yml) it adds that notice. As a command:
 
     python -m hooks.translations            # list out-of-date translations
@@ -22,12 +27,18 @@ import argparse
 import hashlib
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import markdown
 from mkdocs.utils.meta import get_data
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `mkdocs serve` from .venv/bin does not put the project on the path
+    sys.path.insert(0, str(ROOT))
+
+from tools import notebook as nbtools
+
 SOURCE = ROOT / "docs" / "en"
 SNIPPETS = {"base_path": [str(ROOT / "snippets")], "check_paths": True}
 STAMP = "translated_from"
@@ -41,9 +52,9 @@ NOTICE = {
 }
 
 
-def english_version(page: str) -> str:
-    """The hash of ``docs/en/<page>`` with its ``--8<--`` includes expanded."""
-    text = (SOURCE / page).read_text(encoding="utf-8")
+def version(path: Path) -> str:
+    """The hash of an English source with its ``--8<--`` includes expanded."""
+    text = path.read_text(encoding="utf-8")
     md = markdown.Markdown(
         extensions=["pymdownx.snippets"], extension_configs={"pymdownx.snippets": SNIPPETS}
     )
@@ -51,50 +62,102 @@ def english_version(page: str) -> str:
     return hashlib.sha256(expanded.encode()).hexdigest()[:12]
 
 
+def english_version(page: str) -> str:
+    """The version of ``docs/en/<page>``."""
+    return version(SOURCE / page)
+
+
+LEADING_COMMENT = re.compile(r"\A<!--(?P<body>.*?)-->", re.DOTALL)
+STAMP_LINE = re.compile(rf"^{STAMP}: *(?P<version>\S*) *$", re.MULTILINE)
+
+
 def recorded_version(path: Path) -> str | None:
-    _, meta = get_data(path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    if path.resolve().is_relative_to(nbtools.SOURCES):
+        comment = LEADING_COMMENT.match(text)
+        found = STAMP_LINE.search(comment.group("body")) if comment else None
+        return found.group("version") if found else None
+    _, meta = get_data(text)
     return str(meta[STAMP]) if STAMP in meta else None
 
 
-def translations() -> list[tuple[str, Path]]:
-    """``[(lang, docs/<lang>/page.md), …]`` for every translated page."""
-    return [
-        (lang_dir.name, page)
-        for lang_dir in sorted((ROOT / "docs").iterdir())
-        if lang_dir.is_dir() and lang_dir != SOURCE
-        for page in sorted(lang_dir.rglob("*.md"))
-    ]
+@dataclass(frozen=True)
+class Translation:
+    lang: str
+    path: Path  # the translated source
+    english: Path  # the source it translates
+    url: str  # its page within the language's site: "" (home), "tasks/", "notebook/"
+
+    @property
+    def current(self) -> str:
+        return version(self.english)
+
+    @property
+    def stale(self) -> bool:
+        return self.english.exists() and recorded_version(self.path) != self.current
+
+    @property
+    def shown(self) -> str:
+        return self.path.relative_to(ROOT).as_posix()
 
 
-def out_of_date() -> list[tuple[Path, str | None, str]]:
-    """``[(translated page, recorded version, current English version), …]``."""
-    stale = []
-    for lang, page in translations():
-        relative = page.relative_to(ROOT / "docs" / lang).as_posix()
-        if not (SOURCE / relative).exists():
-            continue  # a page with no English original has nothing to lag behind
-        current, recorded = english_version(relative), recorded_version(page)
-        if recorded != current:
-            stale.append((page, recorded, current))
-    return stale
+def translations() -> list[Translation]:
+    """Every translated page and notebook source, with its English original."""
+    found = []
+    for lang_dir in sorted((ROOT / "docs").iterdir()):
+        if not lang_dir.is_dir() or lang_dir == SOURCE:
+            continue
+        for page in sorted(lang_dir.rglob("*.md")):
+            relative = page.relative_to(lang_dir)
+            url = relative.parent if relative.stem == "index" else relative.with_suffix("")
+            url = "" if url == Path(".") else f"{url.as_posix()}/"
+            found.append(Translation(lang_dir.name, page, SOURCE / relative, url))
+    english = nbtools.source_path("en")
+    for source in sorted(nbtools.SOURCES.glob(english.name.replace(".en.", ".*."))):
+        lang = source.name.split(".")[-2]
+        if source != english:
+            url = f"{Path(nbtools.FILE_NAME).stem}/"
+            found.append(Translation(lang, source, english, url))
+    return found
+
+
+def out_of_date() -> list[tuple[Translation, str | None, str]]:
+    """``[(translation, recorded version, current English version), …]``;
+    a page with no English original has nothing to lag behind."""
+    return [(t, recorded_version(t.path), t.current) for t in translations() if t.stale]
 
 
 def stamp(path: Path) -> str:
-    """Record the current English version in a translated page's front matter."""
-    lang_dir = next(p for p in path.resolve().parents if p.parent == ROOT / "docs")
-    version = english_version(path.resolve().relative_to(lang_dir).as_posix())
+    """Record the current English version in a translation."""
+    found = [t for t in translations() if t.path.resolve() == path.resolve()]
+    if not found:
+        raise SystemExit(f"{path}: not a translated page (docs/<lang>/…) or notebook source")
+    translation = found[0]
+    current = translation.current
     text = path.read_text(encoding="utf-8")
-    if re.search(rf"^{STAMP}:.*$", text, flags=re.MULTILINE):
-        text = re.sub(rf"^{STAMP}:.*$", f"{STAMP}: {version}", text, count=1, flags=re.MULTILINE)
+    line = f"{STAMP}: {current}"
+    if STAMP_LINE.search(text):
+        text = STAMP_LINE.sub(line, text, count=1)
+    elif path.resolve().is_relative_to(nbtools.SOURCES):
+        if LEADING_COMMENT.match(text):
+            text = "<!--\n" + line + "\n" + text.removeprefix("<!--").lstrip("\n")
+        else:
+            text = f"<!--\n{line}\n-->\n\n" + text
     elif text.startswith("---\n"):
-        text = f"---\n{STAMP}: {version}\n" + text[4:]
+        text = f"---\n{line}\n" + text[4:]
     else:
-        text = f"---\n{STAMP}: {version}\n---\n\n" + text
+        text = f"---\n{line}\n---\n\n" + text
     path.write_text(text, encoding="utf-8")
-    return version
+    return current
 
 
 # --- mkdocs hook -----------------------------------------------------------
+
+
+def _english_url(page) -> str:
+    """The English page's address, relative to this page (the English site is
+    the parent of /<lang>/): /ru/ itself, then one per directory level."""
+    return "../" * (page.url.count("/") + 1) + page.url
 
 
 def on_page_markdown(markdown_text, page, config, files):
@@ -104,18 +167,27 @@ def on_page_markdown(markdown_text, page, config, files):
     source = page.file.src_uri
     if not (SOURCE / source).exists() or str(page.meta[STAMP]) == english_version(source):
         return markdown_text
-    # The English page's address, relative to this page (the English site is the parent of /<lang>/).
-    depth = page.url.count("/") + 1  # /ru/ itself, then one per directory level of the page
-    url = "../" * depth + page.url
-    return NOTICE[lang].format(url=url) + markdown_text
+    return NOTICE[lang].format(url=_english_url(page)) + markdown_text
+
+
+def on_page_content(html, page, config, files):
+    """The notice on the notebook page, whose source is not Markdown."""
+    lang = config["theme"]["language"]
+    if lang not in NOTICE or page.file.src_uri != nbtools.FILE_NAME:
+        return html
+    source = nbtools.source_path(lang)
+    if not any(t.path == source and t.stale for t in translations()):
+        return html
+    notice = NOTICE[lang].format(url=_english_url(page))
+    return markdown.markdown(notice, extensions=["admonition"]) + html
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(
-        description="List (or stamp) translations older than their English page."
+        description="List (or stamp) translations older than their English original."
     )
     parser.add_argument(
-        "--stamp", nargs="+", type=Path, metavar="PAGE", help="record the current English version"
+        "--stamp", nargs="+", type=Path, metavar="FILE", help="record the current English version"
     )
     args = parser.parse_args()
     if args.stamp:
@@ -123,21 +195,19 @@ def main() -> int:
             print(f"{path}: {STAMP}: {stamp(path)}")
         return 0
     stale = out_of_date()
-    for page, recorded, current in stale:
-        english = SOURCE / page.relative_to(ROOT / "docs").relative_to(
-            page.relative_to(ROOT / "docs").parts[0]
-        )
+    for translation, recorded, current in stale:
         why = (
             "no translated_from stamp"
             if recorded is None
             else f"translated from {recorded}, English is now {current}"
         )
         print(
-            f"{page.relative_to(ROOT)}: out of date ({why}); compare with {english.relative_to(ROOT)}, "
-            f"update the translation, then run: python -m hooks.translations --stamp {page.relative_to(ROOT)}"
+            f"{translation.shown}: out of date ({why}); compare with "
+            f"{translation.english.relative_to(ROOT).as_posix()}, update the translation, "
+            f"then run: python -m hooks.translations --stamp {translation.shown}"
         )
     if not stale:
-        print(f"all {len(translations())} translated pages are up to date")
+        print(f"all {len(translations())} translations are up to date")
     return 0
 
 

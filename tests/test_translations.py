@@ -1,6 +1,6 @@
 """Every English page has its translation, with the same examples in the same
-order, and a translation that lags behind its English page says so to readers
-without breaking the build."""
+order, and a translation (a page, or the notebook's source) that lags behind
+its English original says so to readers without breaking the build."""
 
 import re
 import shutil
@@ -11,7 +11,7 @@ import pytest
 from mkdocs.config import load_config
 
 from hooks import translations
-from tests.harness.pages import INCLUDE
+from tests.harness.pages import INCLUDE, load_site
 from tests.harness.planted import build_with
 from tools.site import ROOT, configs
 
@@ -88,16 +88,39 @@ def test_twins_include_the_same_snippets_in_the_same_order(lang, config):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize(("lang", "config"), LANGUAGES, ids=IDS)
-def test_every_translation_records_its_english_version(lang, config):
+def test_every_translation_records_its_english_version():
+    found = translations.translations()
+    for lang, _ in LANGUAGES:
+        assert ROOT / "notebooks" / f"lesson.{lang}.md" in [t.path for t in found]
+        assert len([t for t in found if t.lang == lang]) == len(pages(ENGLISH)) + 1
     unstamped = [
-        f"docs/{lang}/{p}: add `translated_from:` (python -m hooks.translations --stamp docs/{lang}/{p})"
-        for p in pages(ROOT / "docs" / lang)
-        if not re.fullmatch(
-            r"[0-9a-f]{12}", translations.recorded_version(ROOT / "docs" / lang / p) or ""
-        )
+        f"{t.shown}: add `translated_from:` (python -m hooks.translations --stamp {t.shown})"
+        for t in found
+        if not re.fullmatch(r"[0-9a-f]{12}", translations.recorded_version(t.path) or "")
     ]
     assert not unstamped, "\n".join(unstamped)
+
+
+def test_a_notebook_source_is_stamped_in_its_opening_comment(monkeypatch, tmp_path):
+    from tools import notebook as nbtools
+
+    english = '# Title\n\n```python\n--8<-- "start/hello_asyncio.py:cell"\nawait main()\n```\n'
+    (tmp_path / "lesson.en.md").write_text(english)
+    translated = tmp_path / "lesson.ru.md"
+    translated.write_text("<!--\nA note.\n-->\n\n" + english.replace("Title", "Заголовок"))
+    monkeypatch.setattr(nbtools, "SOURCES", tmp_path)
+    [translation] = translations.translations()[-1:]
+    assert translation.path == translated and translation.url == "notebook/"
+    assert translation.stale and translations.recorded_version(translated) is None
+    version = translations.stamp(translated)
+    assert translated.read_text().startswith(f"<!--\ntranslated_from: {version}\nA note.\n-->")
+    assert not translation.stale
+    # The stamp is a maintainer's note: the notebook itself does not change.
+    site = load_site(ROOT / "mkdocs.ru.yml")
+    cells = nbtools.parse(translated.read_text(), nbtools.expander(site.snippet_config))
+    assert cells[0].source == "# Заголовок" and "translated_from" not in str(cells)
+    (tmp_path / "lesson.en.md").write_text(english.replace("Title", "A new title"))
+    assert translation.stale
 
 
 def test_the_version_covers_the_page_and_its_snippets(monkeypatch, tmp_path):
@@ -148,19 +171,33 @@ def test_editing_english_alone_keeps_the_build_and_lists_the_page(tmp_path):
 
 
 def test_the_command_lists_what_is_out_of_date(monkeypatch, capsys):
-    monkeypatch.setattr(translations, "english_version", lambda page: "ffffffffffff")
+    monkeypatch.setattr(translations, "version", lambda path: "ffffffffffff")
     monkeypatch.setattr(sys, "argv", ["translations"])
     assert translations.main() == 0
     listed = capsys.readouterr().out
     for lang, _ in LANGUAGES:
-        assert f"docs/{lang}/tasks.md: out of date (translated from " in listed
-        assert f"python -m hooks.translations --stamp docs/{lang}/tasks.md" in listed
+        for shown in (f"docs/{lang}/tasks.md", f"notebooks/lesson.{lang}.md"):
+            assert f"{shown}: out of date (translated from " in listed
+            assert f"python -m hooks.translations --stamp {shown}" in listed
+
+
+def test_a_stale_notebook_source_shows_the_notice_on_the_notebook_page(monkeypatch):
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="notebook.ipynb"), url="notebook/")
+    config = {"theme": {"language": "ru"}}
+    assert translations.on_page_content("<h1>Урок</h1>", page, config, None) == "<h1>Урок</h1>"
+    monkeypatch.setattr(translations, "recorded_version", lambda path: "000000000000")
+    shown = translations.on_page_content("<h1>Урок</h1>", page, config, None)
+    assert shown.startswith('<div class="admonition warning">') and shown.endswith("<h1>Урок</h1>")
+    assert "Перевод отстаёт от английской версии" in shown
+    assert 'href="../../notebook/" hreflang="en"' in shown
+    other = SimpleNamespace(file=SimpleNamespace(src_uri="tasks.md"), url="tasks/")
+    assert translations.on_page_content("<p>x</p>", other, config, None) == "<p>x</p>"
 
 
 def test_built_site_shows_the_notice_exactly_on_stale_pages(built_site):
-    stale = {page.relative_to(ROOT).as_posix() for page, _, _ in translations.out_of_date()}
-    for lang, page in translations.translations():
-        relative = page.relative_to(ROOT / "docs" / lang).with_suffix("")
-        html = built_site / lang / ("" if relative.name == "index" else relative) / "index.html"
+    found = translations.translations()
+    assert any(t.url == "notebook/" for t in found)
+    for translation in found:
+        html = built_site / translation.lang / translation.url / "index.html"
         shown = "Перевод отстаёт" in html.read_text(encoding="utf-8")
-        assert shown == (page.relative_to(ROOT).as_posix() in stale), html
+        assert shown == translation.stale, html
