@@ -201,3 +201,32 @@ def test_built_site_shows_the_notice_exactly_on_stale_pages(built_site):
         html = built_site / translation.lang / translation.url / "index.html"
         shown = "Перевод отстаёт" in html.read_text(encoding="utf-8")
         assert shown == translation.stale, html
+
+
+def test_every_page_names_its_twins_for_search_engines(built_site):
+    """The head's hreflang links: this page in every language, full addresses
+    under site_url, English as x-default, and each one a built page."""
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    site_url = config["site_url"]
+    languages = [a["lang"] for a in config["extra"]["alternate"]]
+    checked = 0
+    for html in sorted(built_site.rglob("index.html")):
+        relative = html.parent.relative_to(built_site).as_posix()
+        relative = "" if relative == "." else relative + "/"
+        url = next(
+            (
+                relative.removeprefix(f"{lang}/")
+                for lang, _ in LANGUAGES
+                if relative.startswith(f"{lang}/")
+            ),
+            relative,
+        )
+        head = html.read_text(encoding="utf-8").split("</head>")[0]
+        links = re.findall(r'<link rel="alternate" href="([^"]*)" hreflang="([^"]*)">', head)
+        assert [lang for _, lang in links] == [*languages, "x-default"], html
+        for href, lang in links:
+            prefix = "" if lang in ("en", "x-default") else f"{lang}/"
+            assert href == f"{site_url}{prefix}{url}", f"{html}: {href} for {lang}"
+            assert (built_site / prefix / url / "index.html").is_file(), href
+        checked += 1
+    assert checked == len(languages) * (len(pages(ENGLISH)) + 1)  # the pages and the notebook
