@@ -226,3 +226,36 @@ def test_exit_status_is_excused_only_by_the_exception_shown(tmp_path):
     )
     found = failures(make_site(tmp_path, page, {"demo/raising.py": raising}))
     assert len(found) == 1 and "exited with status 1 but the page shows no error" in found[0], found
+
+
+def test_a_shell_command_runs_a_script_shown_under_that_name(tmp_path):
+    page = GOOD_PAGE + "\nIn a terminal:\n\n```bash\npython hello.py\n```\n"
+    examples, problems = collect([make_site(tmp_path, page) / "mkdocs.yml"], root=tmp_path)
+    assert problems == []
+    assert examples[0].commands == ["python hello.py"] and examples[1].commands == []
+    assert run(examples[0]).command[-1] == "hello.py"
+
+
+@pytest.mark.parametrize(
+    ("tail", "message"),
+    [
+        ("```bash\npython other.py\n```\n", "the shell command 'python other.py' is not run"),
+        ("```sh\npip install asyncio\n```\n", "is not run by the tests"),
+        (
+            "```bash\npython -m asyncio\n```\n\n```text\n>>> 1\n```\n",
+            "must come right before the ```pycon transcript",
+        ),
+        (
+            '```python title="other.py"\n--8<-- "demo/hello.py"\n```\n',
+            'title="other.py" but the file is snippets/demo/hello.py',
+        ),
+    ],
+    ids=["unknown-script", "other-command", "repl-without-transcript", "title-not-file-name"],
+)
+def test_a_command_or_title_the_tests_do_not_run_fails(tmp_path, tail, message):
+    page = GOOD_PAGE + "\nText.\n\n" + tail
+    line = len((GOOD_PAGE + "\nText.\n\n").split("\n"))  # the planted fence
+    _, problems = collect([make_site(tmp_path, page) / "mkdocs.yml"], root=tmp_path)
+    assert any(
+        str(p).startswith(f"docs/en/page.md:{line}: ") and message in str(p) for p in problems
+    ), problems

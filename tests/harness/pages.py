@@ -10,6 +10,12 @@ Every Python fence becomes an :class:`Example`, whatever its info string
 (``python``, ``py``, ``pycon``, ``python title="…"``); a fence the harness
 cannot run or check is a :class:`Problem`, so nothing goes silently untested.
 
+A shell fence (``bash``, ``sh``, ``console``…) shows how to run an example,
+and must be one the harness runs the example by: ``python NAME.py`` after a
+script shown under ``title="NAME.py"`` on the same page (the harness runs it
+under that name), or ``python -m asyncio`` right before the ``pycon``
+transcript typed into it. Any other command is a :class:`Problem`.
+
 Markers, written as HTML comments on the line before a fence:
 
 * ``<!--pytest.mark.jupyter-->``: run the block as a Jupyter cell (top-level
@@ -33,6 +39,10 @@ from pytest_codeblocks import extract_from_buffer
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON_LANGUAGES = {"python", "py", "python3", "py3", "pycon", "ipython", "ipython3"}
+SHELL_LANGUAGES = {"bash", "sh", "shell", "console", "zsh", "shell-session"}
+TITLE = re.compile(r"""\btitle=(["'])(?P<title>[^"']+)\1""")
+RUN_SCRIPT = re.compile(r"^(?:\$ )?python3? (?P<file>[\w.-]+\.py)$")
+RUN_REPL = re.compile(r"^(?:\$ )?python3? -m asyncio$")
 INCLUDE = re.compile(r"""^\s*-{1,}8<-{1,}\s+(["'])(?P<target>[^"']+)\1""")
 SKIP = re.compile(r"""^pytest\.mark\.skip\(reason=(["'])(?P<reason>.+)\1\)$""")
 JUPYTER = "pytest.mark.jupyter"
@@ -51,10 +61,23 @@ class Example:
     jupyter: bool = False
     skip_reason: str | None = None
     marks: list[str] = field(default_factory=list)
+    commands: list[str] = field(default_factory=list)  # shell lines on the page that run it
 
     @property
     def language(self) -> str:
         return fence_language(self.info)
+
+    @property
+    def title(self) -> str | None:
+        found = TITLE.search(self.info)
+        return found.group("title") if found else None
+
+    @property
+    def file_name(self) -> str:
+        """The name a script is saved and run under: its title on the page, else
+        its snippet's file name."""
+        files = [f for f in self.snippet_files if f.endswith(".py")]
+        return self.title or (Path(files[0]).name if files else "example.py")
 
     @property
     def where(self) -> str:
@@ -183,9 +206,29 @@ def collect_page(site: Site, page: Path, root: Path = ROOT) -> tuple[list[Exampl
         ]
 
     examples = []
+    repl_command: tuple[int, str] | None = None  # `python -m asyncio`, for the next block
     for original, block in zip(original_blocks, blocks, strict=True):
         language = fence_language(block.syntax or "")
+        if repl_command and language != "pycon":
+            problems.append(Problem(rel, repl_command[0], REPL_WITHOUT_TRANSCRIPT))
+        if language in SHELL_LANGUAGES:
+            repl_command = None
+            command = block.code.strip()
+            if RUN_REPL.match(command):
+                repl_command = (original.lineno, command)
+            elif (script := RUN_SCRIPT.match(command)) and (
+                shown := [
+                    e
+                    for e in examples
+                    if e.language != "pycon" and not e.jupyter and e.title == script["file"]
+                ]
+            ):
+                shown[-1].commands.append(command)
+            else:
+                problems.append(Problem(rel, original.lineno, unknown_command(command)))
+            continue
         if language not in PYTHON_LANGUAGES:
+            repl_command = None
             continue
         includes = [m.group("target") for m in map(INCLUDE.match, original.code.split("\n")) if m]
         example = Example(
@@ -197,6 +240,9 @@ def collect_page(site: Site, page: Path, root: Path = ROOT) -> tuple[list[Exampl
             expected=block.expected_output,
             marks=list(block.marks),
         )
+        if repl_command:
+            example.commands.append(repl_command[1])
+            repl_command = None
         for mark in block.marks:
             if mark == JUPYTER:
                 example.jupyter = True
@@ -234,8 +280,32 @@ def collect_page(site: Site, page: Path, root: Path = ROOT) -> tuple[list[Exampl
                     "only a Jupyter form (<!--pytest.mark.jupyter-->) may add its `await main()` line",
                 )
             )
+        if example.title and includes and example.title != Path(example.snippet_files[0]).name:
+            problems.append(
+                Problem(
+                    rel,
+                    original.lineno,
+                    f'title="{example.title}" but the file is snippets/{example.snippet_files[0]}: '
+                    "give the title the snippet's file name, the name a reader saves it under",
+                )
+            )
         examples.append(example)
+    if repl_command:
+        problems.append(Problem(rel, repl_command[0], REPL_WITHOUT_TRANSCRIPT))
     return examples, problems
+
+
+REPL_WITHOUT_TRANSCRIPT = (
+    "`python -m asyncio` must come right before the ```pycon transcript typed into it"
+)
+
+
+def unknown_command(command: str) -> str:
+    return (
+        f"the shell command {command!r} is not run by the tests: a page shows "
+        '`python NAME.py` after a script shown with title="NAME.py", or '
+        "`python -m asyncio` right before a ```pycon transcript"
+    )
 
 
 def collect(

@@ -50,11 +50,6 @@ class Outcome:
         return "".join(text + "\n" for _, stream, text in self.lines if stream == "stderr")
 
 
-def script_name(example: Example) -> str:
-    files = example.snippet_files
-    return Path(files[0]).name if files and files[0].endswith(".py") else "example.py"
-
-
 def transcript_input(code: str) -> str:
     """The lines a reader types in a ``>>>`` transcript."""
     return "".join(
@@ -89,7 +84,7 @@ def run(example: Example, clock: str = "virtual", timeout: float = TIMEOUT) -> O
             command = [sys.executable, "-X", "dev", "-m", "asyncio"]
             stdin = transcript_input(example.code)
         else:
-            name = script_name(example)
+            name = example.file_name
             (workdir / name).write_text(example.code, encoding="utf-8")
             command = [sys.executable, "-X", "dev", name]
             if example.jupyter:
