@@ -29,7 +29,6 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urljoin
 
 import markdown
 from mkdocs.utils.meta import get_data
@@ -181,28 +180,6 @@ def on_page_content(html, page, config, files):
         return html
     notice = NOTICE[lang].format(url=_english_url(page))
     return markdown.markdown(notice, extensions=["admonition"]) + html
-
-
-ALTERNATE = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?')
-
-
-def on_post_page(output, page, config):
-    """Point the head's ``<link rel="alternate" hreflang>`` tags at this page in
-    each language, as full addresses (Material points them at each language's
-    home page), and name English the ``x-default``."""
-    alternates = config["extra"].get("alternate") or []
-    if not alternates or not config["site_url"]:
-        return output
-    links = [(a["lang"], urljoin(config["site_url"], a["link"] + page.url)) for a in alternates]
-    links.append(("x-default", links[0][1]))  # the first language listed: English
-    tags = "".join(
-        f'<link rel="alternate" href="{url}" hreflang="{lang}">\n' for lang, url in links
-    )
-    found = ALTERNATE.search(output)
-    if found is None:
-        return output
-    rest = ALTERNATE.sub("", output[found.end() :])
-    return output[: found.start()] + tags + rest
 
 
 def main() -> int:

@@ -2,10 +2,12 @@
 order, and a translation (a page, or the notebook's source) that lags behind
 its English original says so to readers without breaking the build."""
 
+import gzip
 import re
 import shutil
 import sys
 from types import SimpleNamespace
+from xml.etree import ElementTree
 
 import pytest
 from mkdocs.config import load_config
@@ -18,6 +20,10 @@ from tools.site import ROOT, configs
 ENGLISH = ROOT / "docs" / "en"
 LANGUAGES = [(lang, config) for lang, config in configs() if lang != "en"]
 IDS = [lang for lang, _ in LANGUAGES]
+XMLNS = {
+    "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "xhtml": "http://www.w3.org/1999/xhtml",
+}
 
 
 def pages(directory):
@@ -203,30 +209,38 @@ def test_built_site_shows_the_notice_exactly_on_stale_pages(built_site):
         assert shown == translation.stale, html
 
 
-def test_every_page_names_its_twins_for_search_engines(built_site):
-    """The head's hreflang links: this page in every language, full addresses
-    under site_url, English as x-default, and each one a built page."""
+def test_the_sitemaps_name_every_page_s_twins_for_search_engines(built_site):
+    """Each language's sitemap.xml (and .gz) gives every page its hreflang
+    alternates: that page in every language, English as x-default, each a
+    built page. The heads keep Material's links to the language roots, which
+    its scripts fetch sitemap.xml under."""
     config = load_config(str(ROOT / "mkdocs.yml"))
     site_url = config["site_url"]
     languages = [a["lang"] for a in config["extra"]["alternate"]]
+    prefixes = {
+        lang: "" if lang in ("en", "x-default") else f"{lang}/"
+        for lang in [*languages, "x-default"]
+    }
     checked = 0
-    for html in sorted(built_site.rglob("index.html")):
-        relative = html.parent.relative_to(built_site).as_posix()
-        relative = "" if relative == "." else relative + "/"
-        url = next(
-            (
-                relative.removeprefix(f"{lang}/")
-                for lang, _ in LANGUAGES
-                if relative.startswith(f"{lang}/")
-            ),
-            relative,
-        )
-        head = html.read_text(encoding="utf-8").split("</head>")[0]
-        links = re.findall(r'<link rel="alternate" href="([^"]*)" hreflang="([^"]*)">', head)
-        assert [lang for _, lang in links] == [*languages, "x-default"], html
-        for href, lang in links:
-            prefix = "" if lang in ("en", "x-default") else f"{lang}/"
-            assert href == f"{site_url}{prefix}{url}", f"{html}: {href} for {lang}"
-            assert (built_site / prefix / url / "index.html").is_file(), href
-        checked += 1
+    for lang in languages:
+        sitemap = built_site / prefixes[lang] / "sitemap.xml"
+        text = sitemap.read_text(encoding="utf-8")
+        assert gzip.decompress(sitemap.with_suffix(".xml.gz").read_bytes()).decode() == text
+        urls = ElementTree.fromstring(text).findall("sm:url", XMLNS)
+        for url in urls:
+            loc = url.find("sm:loc", XMLNS).text
+            page = loc.removeprefix(site_url + prefixes[lang])
+            links = [
+                (link.get("hreflang"), link.get("href"))
+                for link in url.findall("xhtml:link[@rel='alternate']", XMLNS)
+            ]
+            expected = [(twin, f"{site_url}{prefixes[twin]}{page}") for twin in prefixes]
+            assert links == expected, f"{sitemap}: {loc}"
+            for _, href in links:
+                path = href.removeprefix(site_url)
+                assert (built_site / path / "index.html").is_file(), f"{sitemap}: {href}"
+            checked += 1
+        head = (built_site / prefixes[lang] / "index.html").read_text(encoding="utf-8")
+        roots = re.findall(r'<link rel="alternate" href="([^"]*)" hreflang="([^"]*)">', head)
+        assert roots == [(a["link"], a["lang"]) for a in config["extra"]["alternate"]]
     assert checked == len(languages) * (len(pages(ENGLISH)) + 1)  # the pages and the notebook
