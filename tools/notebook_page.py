@@ -197,7 +197,7 @@ def postprocess(content: str, lang: str) -> str:
         f"{label} ({FILE_NAME})</a></p>"
     )
     content = re.sub(r"(</h1>)", lambda m: m.group(1) + under_title, content, count=1)
-    style = f"<style>{dark_css}\n{SITE_CSS}</style>"
+    style = f"<style>{dark_css}</style>"
     page = button + style + content
     used = {name for names in re.findall(r'class="([^"]*)"', page) for name in names.split()}
     page = re.sub(
@@ -245,16 +245,6 @@ def prune_css(css: str, used: set[str]) -> str:
         elif rule.type != "error":  # a browser drops what it cannot parse, too
             out.append(tinycss2.serialize([rule]))
     return "\n".join(out)
-
-
-# Small fixes so that the notebook sits well in a Material page.
-SITE_CSS = """
-.jupyter-wrapper .jp-Cell-inputWrapper, .jupyter-wrapper .jp-OutputArea { overflow-x: auto; }
-[data-md-color-scheme="slate"] .jupyter-wrapper .jp-RenderedText pre,
-[data-md-color-scheme="slate"] .jupyter-wrapper .highlight-ipynb { color: var(--md-code-fg-color); }
-.jupyter-wrapper .jp-RenderedText pre { word-break: normal; overflow-wrap: anywhere; }
-.notebook-download { margin-top: 0; }
-"""
 
 
 def render(ipynb: str, lang: str) -> str:
