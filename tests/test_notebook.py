@@ -8,7 +8,12 @@
   ``raises-exception`` tag, and prints what the notebook shows. As JupyterLab
   does, output that a cell's leftover tasks print after the cell finished is
   shown under that cell; the tests check it came late, and when.
-* The page renders, is searchable, and keeps outputs and prompts out of search.
+* The page renders, is searchable, and keeps outputs and prompts out of search;
+  the page mkdocs-jupyter rendered is kept current in ``notebooks/rendered/``
+  and a build uses it without importing nbconvert.
+
+In Chromium, the page is tested with the rest of the site (tests/browser/,
+``test_notebook_page.py``: instant navigation, dark mode, the download).
 
 Time in the kernel is virtual (looptime on the kernel's event loop, as the
 harness runs the pages' examples), so the notebook's 20 s of sleeping take
@@ -21,7 +26,6 @@ import ast
 import asyncio
 import concurrent.futures
 import doctest
-import functools
 import html
 import json
 import os
@@ -46,7 +50,6 @@ from nbclient.util import ensure_async
 from tests.harness.pages import collect, load_site
 from tools import notebook as nbtools
 from tools import notebook_page
-from tools.browser import LAUNCH_ARGS, BrowserUnavailable, ensure_chromium, serve
 from tools.site import ROOT, configs
 
 CLOCK = os.environ.get("NOTEBOOK_CLOCK", "virtual")
@@ -608,139 +611,3 @@ def test_asyncio_run_in_jupyter_is_the_expected_error(run, made):
         "RuntimeError",
         "asyncio.run() cannot be called from a running event loop",
     )
-
-
-# --- In a browser ---------------------------------------------------------------
-
-
-def _chromium() -> tuple[str, list[str]]:
-    """The project's Chromium (found or installed by tools/browser.py) and its launch flags."""
-    try:
-        return str(ensure_chromium()), LAUNCH_ARGS
-    except BrowserUnavailable as error:
-        pytest.fail(str(error), pytrace=False)
-
-
-@pytest.fixture(scope="module")
-def in_browser():
-    """``in_browser(function)`` calls ``function(browser)`` with a Chromium.
-
-    Playwright's sync API lives in a thread of its own here: it refuses to
-    start in a thread where another one runs (tests/browser's, for instance).
-    """
-    from playwright import sync_api
-
-    executable, args = _chromium()
-    pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="playwright")
-    state = {}
-
-    def start():
-        state["playwright"] = sync_api.sync_playwright().start()
-        state["browser"] = state["playwright"].chromium.launch(
-            executable_path=executable, headless=True, args=args
-        )
-
-    def stop():
-        state["browser"].close()
-        state["playwright"].stop()
-
-    pool.submit(start).result()
-    try:
-        yield lambda function: pool.submit(function, state["browser"]).result()
-    finally:
-        pool.submit(stop).result()
-        pool.shutdown()
-
-
-@pytest.fixture(scope="module")
-def served(built_site):
-    """The built site over HTTP, its sitemap naming the pages where they are
-    served, so that Material's instant navigation takes them for its own."""
-    site_url = load_config(str(ROOT / "mkdocs.yml"))["site_url"]
-    with serve(built_site, site_url=site_url) as origin:
-        yield origin
-
-
-def luminance(rgb: str) -> float:
-    r, g, b = (int(v) for v in re.findall(r"\d+", rgb)[:3])
-    return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255
-
-
-def test_in_a_browser_instant_navigation_dark_mode_and_download(
-    in_browser, served, built_site, made
-):
-    base = served if made.lang == "en" else f"{served}/{made.lang}"
-    assert (page_dir(built_site, made.lang).parent / "tasks" / "index.html").exists(), (
-        f"the {made.lang} edition has no tasks page to navigate to"
-    )
-    problems = in_browser(functools.partial(visit, base=base, served=served, made=made))
-    assert not problems, "\n".join(problems)
-
-
-def visit(browser, base: str, served: str, made: Made) -> list[str]:
-    """Index → notebook → (dark mode, download, search) → Tasks, as a reader would."""
-    context = browser.new_context(color_scheme="light", accept_downloads=True)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    problems = []
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
-    page.on("request", lambda r: r.url.startswith(served) or problems.append(f"request: {r.url}"))
-    try:
-        page.goto(f"{base}/")
-        page.evaluate("window.stillTheSameDocument = true")
-        # Into the notebook and out again, by instant navigation (no page load).
-        page.click(f'.md-nav--primary a[href$="/{Path(nbtools.FILE_NAME).stem}/"]')
-        page.wait_for_url(f"{base}/notebook/")
-        page.wait_for_selector(".jupyter-wrapper .jp-CodeCell")
-        assert page.evaluate("window.stillTheSameDocument"), "navigation.instant was not used"
-        assert page.evaluate("!!customElements.get('clipboard-copy')"), (
-            "the notebook's script did not run"
-        )
-        code = page.locator(".jupyter-wrapper .jp-InputArea-editor").first
-        light = luminance(code.evaluate("e => getComputedStyle(e).backgroundColor"))
-        text = luminance(
-            page.locator(".jupyter-wrapper .jp-RenderedText pre").first.evaluate(
-                "e => getComputedStyle(e).color"
-            )
-        )
-        assert light > 0.8 and text < 0.4, "light mode: a light code cell, dark output text"
-        page.click('label[for="__palette_1"]')  # Material's light/dark switch
-        page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
-        dark = luminance(code.evaluate("e => getComputedStyle(e).backgroundColor"))
-        text = luminance(
-            page.locator(".jupyter-wrapper .jp-RenderedText pre").first.evaluate(
-                "e => getComputedStyle(e).color"
-            )
-        )
-        assert dark < 0.3 and text > 0.6, "dark mode: a dark code cell, light output text"
-        # The download is the very file the site serves.
-        with page.expect_download() as download:
-            page.click(f'.notebook-download a[href$="/{nbtools.FILE_NAME}"]')
-        saved = Path(download.value.path()).read_text(encoding="utf-8")
-        assert saved == made.ipynb
-        assert download.value.suggested_filename.endswith(".ipynb")
-        # Search works from the notebook page and finds the notebook.
-        page.click("input.md-search__input")
-        page.keyboard.type("Run All")
-        page.wait_for_selector(".md-search-result__item")
-        hits = page.eval_on_selector_all(".md-search-result__item a", "as => as.map(a => a.href)")
-        assert any("/notebook/" in h for h in hits), hits
-        page.keyboard.press("Escape")
-        # And out of the notebook, still instantly, to a page that works.
-        page.click('.md-nav--primary a[href$="/tasks/"]')
-        page.wait_for_url(f"{base}/tasks/")
-        # Instant navigation swaps the content after the URL changes: wait for the
-        # new page (the notebook's wrapper must go), not for the old page's h1.
-        page.wait_for_function(
-            "!document.querySelector('.jupyter-wrapper') && !!document.querySelector('.md-content h1')",
-            timeout=10_000,
-        )
-        assert page.evaluate("window.stillTheSameDocument"), (
-            "instant navigation broke after the notebook"
-        )
-        assert page.locator(".jupyter-wrapper").count() == 0
-        assert page.locator(".md-sidebar--secondary .md-nav__link").count() > 2  # its TOC came
-    finally:
-        context.close()
-    return problems
