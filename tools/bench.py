@@ -4,8 +4,8 @@
    tests run it) and in real time. Prints, per example, the wall time of each
    run, the sum of the sleeps it asked for, and whether the two runs printed
    the same lines in the same order at the same (rounded) times.
-2. ``mkdocs build --strict`` of the whole site, every language; and of the
-   site without the notebook page when there is one.
+2. ``mkdocs build --strict`` of the whole site, every language; then
+   ``tools/bench_notebook.py``: the site with and without the notebook page.
 3. The whole ``make test`` after set-up.
 
 Targets: the virtual run at least 10x faster than real time with identical
@@ -81,9 +81,7 @@ def bench_build() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         seconds, _ = timed(build, Path(tmp) / "site")
     print(f"\nmkdocs build --strict, whole site (every language): {seconds:.2f} s")
-    notebook_bench = ROOT / "tools" / "bench_notebook.py"
-    if notebook_bench.exists():
-        subprocess.run([sys.executable, "-m", "tools.bench_notebook"], cwd=ROOT, check=True)
+    subprocess.run([sys.executable, "-m", "tools.bench_notebook"], cwd=ROOT, check=True)
 
 
 def bench_make_test() -> None:

@@ -25,8 +25,6 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -36,7 +34,7 @@ import yaml
 from mkdocs.utils.yaml import yaml_load
 
 from tools.notebook import FILE_NAME
-from tools.site import ROOT, configs
+from tools.site import ROOT, build, configs
 
 BUDGET = 1.5
 HOOK = "hooks/notebook.py"
@@ -67,11 +65,7 @@ def _without_notebook(config: Path) -> dict:
 def build_site(site_dir: Path, config_files: list[tuple[str, Path]], env: dict) -> float:
     """Seconds for one clean strict build of every language, as tools.site does it."""
     start = time.perf_counter()
-    for lang, config in config_files:
-        target = site_dir if lang == "en" else site_dir / lang
-        command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)]
-        command += ["-d", str(target), "--strict"]
-        subprocess.run(command, cwd=ROOT, env=env, check=True)
+    build(site_dir, config_files=config_files, env=env)
     return time.perf_counter() - start
 
 

@@ -26,24 +26,43 @@ def configs(root: Path = ROOT) -> list[tuple[str, Path]]:
     return found
 
 
-def build(site_dir: Path, root: Path = ROOT, strict: bool = True) -> None:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    for lang, config in configs(root):
-        target = site_dir if lang == "en" else site_dir / lang
-        command = [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "build",
-            "-q",
-            "-f",
-            str(config),
-            "-d",
-            str(target),
-        ]
+def prefix(lang: str) -> str:
+    """Where a language lives in the site: "" for English, "ru/" for Russian."""
+    return "" if lang == "en" else f"{lang}/"
+
+
+def build(
+    site_dir: Path,
+    root: Path = ROOT,
+    strict: bool = True,
+    config_files: list[tuple[str, Path]] | None = None,
+    env: dict[str, str] | None = None,
+) -> None:
+    """``mkdocs build`` of each language into its place in ``site_dir``
+    (``config_files``: other configs than the project's, e.g. a benchmark's)."""
+    env = {**(env or os.environ), "NO_MKDOCS_2_WARNING": "1"}
+    for lang, config in config_files or configs(root):
+        command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)]
+        command += ["-d", str(site_dir / prefix(lang))]
         if strict:
             command.append("--strict")
         subprocess.run(command, cwd=root, env=env, check=True)
+
+
+def built_pages(site_dir: Path, root: Path = ROOT) -> list[tuple[str, str]]:
+    """Every page of a built site as ``(lang, path in that language)``, e.g.
+    ``("ru", "tasks/")`` or ``("en", "")`` for the home page; English first,
+    then each language in turn, by path."""
+    order = [lang for lang, _ in configs(root)]
+    prefixes = {prefix(lang).rstrip("/"): lang for lang in order if prefix(lang)}
+    found = []
+    for html in site_dir.rglob("index.html"):
+        parts = html.relative_to(site_dir).parent.parts
+        lang = prefixes.get(parts[0], "en") if parts else "en"
+        if lang != "en":
+            parts = parts[1:]
+        found.append((lang, "".join(f"{part}/" for part in parts)))
+    return sorted(found, key=lambda page: (order.index(page[0]), page[1]))
 
 
 if __name__ == "__main__":

@@ -69,16 +69,10 @@ def pytest_generate_tests(metafunc):
 
 
 @pytest.fixture(scope="session")
-def site_dir():
-    """The whole site, every language, built once for the browser tests (strict)."""
-    return build_once()
-
-
-@pytest.fixture(scope="session")
-def base_url(site_dir):
+def base_url(built_site):
     # With the sitemap naming the served pages, Material's instant navigation
     # works as it does for readers on the real host.
-    with serve(site_dir, site_url=load_config(str(ROOT / "mkdocs.yml"))["site_url"]) as url:
+    with serve(built_site, site_url=load_config(str(ROOT / "mkdocs.yml"))["site_url"]) as url:
         yield url
 
 
@@ -185,7 +179,7 @@ class Visit:
 
 
 @pytest.fixture(scope="session")
-def visit(browser, base_url, site_dir):
+def visit(browser, base_url, built_site):
     """``visit(page) -> Visit``: the page opened once per session at a desktop
     size, scrolled to the bottom (so lazy content loads), until its requests
     are done; then screenshots of the whole page at the desktop size and at a
@@ -193,7 +187,7 @@ def visit(browser, base_url, site_dir):
     browser tab opens one page after the other."""
     current = {
         f"{lang}/{slug}.{size}.png"
-        for lang, slug in [(p.lang, p.slug) for p in pages_of(site_dir)]
+        for lang, slug in [(p.lang, p.slug) for p in pages_of(built_site)]
         + [(lang.code, "404") for lang in languages()]
         for size in ("desktop", "phone")
     }

@@ -69,23 +69,23 @@ def own_hosts() -> set[str]:
     } - {""}
 
 
-def url_of(html: Path, site_dir: Path) -> str:
+def url_of(html: Path, built_site: Path) -> str:
     """The address a built file is served at: ``/ru/tasks/`` for ru/tasks/index.html."""
-    relative = html.relative_to(site_dir).as_posix()
+    relative = html.relative_to(built_site).as_posix()
     if relative == "index.html" or relative.endswith("/index.html"):
         return "/" + relative[: -len("index.html")]
     return "/" + relative
 
 
-def target_file(path: str, site_dir: Path) -> Path | None:
+def target_file(path: str, built_site: Path) -> Path | None:
     """The file of the built site a static host serves for ``path``."""
-    local = site_dir / unquote(path).lstrip("/")
+    local = built_site / unquote(path).lstrip("/")
     if path.endswith("/") or local.is_dir():
         local = local / "index.html"
     return local if local.is_file() else None
 
 
-def check(source: str, url: str, base: str, site_dir: Path, hosts: set[str]) -> str | None:
+def check(source: str, url: str, base: str, built_site: Path, hosts: set[str]) -> str | None:
     """What is wrong with one link, or None."""
     parts = urlsplit(url)
     if parts.scheme in {"data", "mailto", "javascript", "tel", "blob"}:
@@ -97,25 +97,25 @@ def check(source: str, url: str, base: str, site_dir: Path, hosts: set[str]) -> 
         absolute = parts.path or "/"
     else:
         absolute = urlsplit(urljoin(base, url)).path
-    target = target_file(absolute, site_dir)
+    target = target_file(absolute, built_site)
     if target is None:
         return f"{source}: {url} -> {absolute} is not in the built site"
     fragment = unquote(parts.fragment)
     if fragment and target.suffix == ".html" and fragment not in parse(target).ids:
-        return f"{source}: {url} -> no id {fragment!r} in {target.relative_to(site_dir)}"
+        return f"{source}: {url} -> no id {fragment!r} in {target.relative_to(built_site)}"
     return None
 
 
-def test_no_broken_internal_links(site_dir):
+def test_no_broken_internal_links(built_site):
     hosts = own_hosts()
-    pages = sorted(site_dir.rglob("*.html"))
+    pages = sorted(built_site.rglob("*.html"))
     assert pages, "no HTML in the built site"
     broken, checked = [], 0
     for html in pages:
-        relative = html.relative_to(site_dir)
+        relative = html.relative_to(built_site)
         if relative.parts[0] == "assets":
             continue  # the theme's own files (none link anywhere today)
-        base = url_of(html, site_dir)
+        base = url_of(html, built_site)
         for tag, url, line in parse(html).urls:
             if url.startswith("#") and len(url) > 1:
                 fragment = unquote(url[1:])
@@ -125,7 +125,7 @@ def test_no_broken_internal_links(site_dir):
                 continue
             if url in {"#", ""}:
                 continue
-            problem = check(f"{relative}:{line}: <{tag}>", url, base, site_dir, hosts)
+            problem = check(f"{relative}:{line}: <{tag}>", url, base, built_site, hosts)
             checked += 1
             if problem:
                 broken.append(problem)
@@ -133,23 +133,23 @@ def test_no_broken_internal_links(site_dir):
     assert not broken, f"{len(broken)} broken internal links:\n" + "\n".join(broken)
 
 
-def test_sitemaps_and_search_indexes_point_at_pages(site_dir):
+def test_sitemaps_and_search_indexes_point_at_pages(built_site):
     hosts = own_hosts()
     broken, checked = [], 0
     for lang in languages():
-        root = site_dir / lang.prefix
+        root = built_site / lang.prefix
         sitemap = root / "sitemap.xml"
-        assert sitemap.is_file(), f"no {sitemap.relative_to(site_dir)}"
+        assert sitemap.is_file(), f"no {sitemap.relative_to(built_site)}"
         for loc in re.findall(r"<loc>(.*?)</loc>", sitemap.read_text(encoding="utf-8")):
             checked += 1
-            if problem := check(str(sitemap.relative_to(site_dir)), loc, "/", site_dir, hosts):
+            if problem := check(str(sitemap.relative_to(built_site)), loc, "/", built_site, hosts):
                 broken.append(problem)
         index = root / "search" / "search_index.json"
-        assert index.is_file(), f"no {index.relative_to(site_dir)}"
+        assert index.is_file(), f"no {index.relative_to(built_site)}"
         for doc in json.loads(index.read_text(encoding="utf-8"))["docs"]:
             checked += 1
-            source = f"{index.relative_to(site_dir)} ({doc['title']!r})"
-            if problem := check(source, doc["location"], "/" + lang.prefix, site_dir, hosts):
+            source = f"{index.relative_to(built_site)} ({doc['title']!r})"
+            if problem := check(source, doc["location"], "/" + lang.prefix, built_site, hosts):
                 broken.append(problem)
     assert checked, "no sitemap entries or search documents found"
     assert not broken, "\n".join(broken)

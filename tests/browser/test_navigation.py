@@ -38,8 +38,8 @@ def path_of(url: str) -> str:
     return unquote(urlsplit(url).path)
 
 
-def pages_in(site_dir, lang: str) -> list[Page]:
-    return [page for page in pages_of(site_dir) if page.lang == lang]
+def pages_in(built_site, lang: str) -> list[Page]:
+    return [page for page in pages_of(built_site) if page.lang == lang]
 
 
 def nav_paths(tab) -> list[str]:
@@ -59,8 +59,8 @@ def nav_paths(tab) -> list[str]:
 # --- languages -----------------------------------------------------------------
 
 
-def test_every_page_exists_in_every_language(site_dir):
-    by_lang = {lang.code: {p.path for p in pages_in(site_dir, lang.code)} for lang in languages()}
+def test_every_page_exists_in_every_language(built_site):
+    by_lang = {lang.code: {p.path for p in pages_in(built_site, lang.code)} for lang in languages()}
     assert len(by_lang) >= 2, f"only {list(by_lang)} is built; the site has English and Russian"
     english = by_lang["en"]
     problems = []
@@ -78,7 +78,7 @@ def test_every_page_exists_in_every_language(site_dir):
     assert not problems, "\n".join(problems)
 
 
-def test_language_switcher_goes_to_the_same_page(site_page, new_context, site_dir):
+def test_language_switcher_goes_to_the_same_page(site_page, new_context, built_site):
     others = [lang for lang in languages() if lang.code != site_page.lang]
     assert others, "only one language is configured"
     context, watch = new_context()
@@ -141,9 +141,9 @@ def search(tab, query: str) -> list[str]:
     return found
 
 
-def open_search(tab, lang: str, site_dir) -> None:
+def open_search(tab, lang: str, built_site) -> None:
     """The language's home page, once its search index is ready."""
-    home = site_dir / language(lang).prefix / "index.html"
+    home = built_site / language(lang).prefix / "index.html"
     # What the result area says until the index is loaded ("Initializing search").
     initializing = re.search(
         r'class="md-search-result__meta">\s*(.*?)\s*<', home.read_text(encoding="utf-8")
@@ -156,11 +156,11 @@ def open_search(tab, lang: str, site_dir) -> None:
 @pytest.mark.parametrize(
     ("search_lang", "query", "expected"), SEARCHES, ids=[f"{lang}-{q}" for lang, q, _ in SEARCHES]
 )
-def test_search_finds_the_right_page(new_context, site_dir, search_lang, query, expected):
+def test_search_finds_the_right_page(new_context, built_site, search_lang, query, expected):
     lang = search_lang
     context, watch = new_context()
     tab = context.new_page()
-    open_search(tab, lang, site_dir)
+    open_search(tab, lang, built_site)
     found = search(tab, query)
     target = "/" + language(lang).prefix + expected
     assert found, f"searching {query!r} on /{language(lang).prefix} found nothing"
@@ -171,21 +171,21 @@ def test_search_finds_the_right_page(new_context, site_dir, search_lang, query, 
     assert not watch.problems(), "\n".join(watch.problems())
 
 
-def page_title(page: Page, site_dir) -> str:
+def page_title(page: Page, built_site) -> str:
     """The page's <h1>, as the built HTML has it."""
-    text = page.html(site_dir).read_text(encoding="utf-8")
+    text = page.html(built_site).read_text(encoding="utf-8")
     heading = re.search(r"<h1[^>]*>(.*?)</h1>", text, flags=re.DOTALL)
     assert heading, f"{page.url_path} has no <h1>"
     return html.unescape(re.sub(r"<[^>]+>", "", heading.group(1))).replace("\u00b6", "").strip()
 
 
-def test_search_finds_every_page_by_its_title(new_context, site_dir, lang):
+def test_search_finds_every_page_by_its_title(new_context, built_site, lang):
     context, watch = new_context()
     tab = context.new_page()
-    open_search(tab, lang, site_dir)
+    open_search(tab, lang, built_site)
     missing = []
-    for page in pages_in(site_dir, lang):
-        title = page_title(page, site_dir)
+    for page in pages_in(built_site, lang):
+        title = page_title(page, built_site)
         found = search(tab, title)
         if page.url_path not in found:
             missing.append(f"{title!r} -> {page.url_path} not among {found}")
@@ -302,13 +302,13 @@ def follow(tab, link, limit):
     return visited
 
 
-def test_previous_and_next_links_reach_every_page(new_context, site_dir, lang):
+def test_previous_and_next_links_reach_every_page(new_context, built_site, lang):
     context, watch = new_context()
     tab = context.new_page()
     home = "/" + language(lang).prefix
     tab.goto(home, wait_until="load")
     order = nav_paths(tab)
-    expected = {page.url_path for page in pages_in(site_dir, lang)}
+    expected = {page.url_path for page in pages_in(built_site, lang)}
     assert set(order) == expected, (
         f"the navigation of {home} lists {sorted(order)}; the built site has {sorted(expected)}"
     )
@@ -322,7 +322,7 @@ def test_previous_and_next_links_reach_every_page(new_context, site_dir, lang):
     assert not watch.problems(), "\n".join(watch.problems())
 
 
-def test_navigation_sidebar_reaches_every_page(new_context, site_dir, lang):
+def test_navigation_sidebar_reaches_every_page(new_context, built_site, lang):
     context, watch = new_context()
     tab = context.new_page()
     home = "/" + language(lang).prefix

@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from tests.harness.pages import load_site
-from tools.site import ROOT, build, configs
+from tools.site import ROOT, build, built_pages, configs, prefix
 
 SCREENSHOTS = ROOT / "test-results" / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
@@ -37,9 +37,7 @@ def languages() -> tuple[Language, ...]:
     """Every language the project has a mkdocs config for, English first."""
     found = []
     for code, config in configs():
-        found.append(
-            Language(code, "" if code == "en" else f"{code}/", config, load_site(config).docs_dir)
-        )
+        found.append(Language(code, prefix(code), config, load_site(config).docs_dir))
     return tuple(found)
 
 
@@ -85,17 +83,7 @@ class Page:
 
 def pages_of(site_dir: Path) -> list[Page]:
     """Every page in the built site, every language, by language then path."""
-    prefixes = {lang.prefix.rstrip("/"): lang.code for lang in languages() if lang.prefix}
-    found = []
-    for html in sorted(site_dir.rglob("index.html")):
-        parts = html.relative_to(site_dir).parent.parts
-        if parts and parts[0] in prefixes:
-            lang, parts = prefixes[parts[0]], parts[1:]
-        else:
-            lang = "en"
-        found.append(Page(lang, "".join(f"{part}/" for part in parts)))
-    order = [lang.code for lang in languages()]
-    return sorted(found, key=lambda p: (order.index(p.lang), p.path))
+    return [Page(lang, path) for lang, path in built_pages(site_dir)]
 
 
 _built: list[Path] = []

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tools.browser import LAUNCH_ARGS, BrowserUnavailable, ensure_chromium, serve
-from tools.site import ROOT, build, configs
+from tools.site import ROOT, build, built_pages, configs, prefix
 
 HERE = Path(__file__).resolve().parent
 CLI = HERE / "node_modules" / "lighthouse" / "cli" / "index.js"
@@ -76,17 +76,7 @@ def install() -> None:
 
 def pages(site_dir: Path) -> list[str]:
     """Every page's address, English first, then each other language."""
-    prefixes = [f"{lang}/" for lang, _ in configs() if lang != "en"]
-    found = []
-    for html in site_dir.rglob("index.html"):
-        relative = html.relative_to(site_dir).parent.as_posix()
-        found.append("/" if relative == "." else f"/{relative}/")
-
-    def order(path: str) -> tuple[int, str]:
-        lang = next((i + 1 for i, p in enumerate(prefixes) if path.startswith("/" + p)), 0)
-        return (lang, path)
-
-    return sorted(found, key=order)
+    return [f"/{prefix(lang)}{path}" for lang, path in built_pages(site_dir)]
 
 
 def lighthouse(url: str, chromium: Path, report: Path) -> dict:
@@ -150,7 +140,7 @@ def missed(results: list[Result]) -> list[str]:
         for category, target in TARGETS.items():
             if r.scores[category] < target:
                 problems.append(f"{r.path}: {category} {r.scores[category]} < {target}")
-        if r.path in {"/"} | {f"/{lang}/" for lang, _ in configs()} and r.transfer > HOME_BUDGET:
+        if r.path in {f"/{prefix(lang)}" for lang, _ in configs()} and r.transfer > HOME_BUDGET:
             problems.append(f"{r.path}: home page transfers {r.transfer / 1000:.0f} kB > 300 kB")
     return problems
 
