@@ -12,7 +12,7 @@ cannot run or check is a :class:`Problem`, so nothing goes silently untested.
 
 A shell fence (``bash``, ``sh``, ``console``…) shows how to run an example,
 and must be one the harness runs the example by: ``python NAME.py`` after a
-script shown under ``title="NAME.py"`` on the same page (the harness runs it
+script shown under ``title="NAME.py"`` on the same page (the harness runs it so,
 under that name), or ``python -m asyncio`` right before the ``pycon``
 transcript typed into it. Any other command is a :class:`Problem`.
 

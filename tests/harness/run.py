@@ -17,6 +17,7 @@ import doctest
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -64,6 +65,14 @@ def transcript_output(code: str) -> str:
     )
 
 
+def reader_command(example: Example, default: list[str]) -> list[str]:
+    """How a reader runs the example: the shell command the page shows next to
+    it (``python hello.py``, ``python -m asyncio``), else ``python`` + ``default``;
+    always with this interpreter, in development mode (``-X dev``)."""
+    words = shlex.split(example.commands[0].removeprefix("$ ")) if example.commands else []
+    return [sys.executable, "-X", "dev", *(words[1:] if words else default)]
+
+
 def run(example: Example, clock: str = "virtual", timeout: float = TIMEOUT) -> Outcome:
     with tempfile.TemporaryDirectory(prefix="example-") as tmp:
         workdir = Path(tmp)
@@ -81,12 +90,12 @@ def run(example: Example, clock: str = "virtual", timeout: float = TIMEOUT) -> O
             env.pop(name, None)
         stdin = None
         if example.language == "pycon":
-            command = [sys.executable, "-X", "dev", "-m", "asyncio"]
+            command = reader_command(example, ["-m", "asyncio"])
             stdin = transcript_input(example.code)
         else:
             name = example.file_name
             (workdir / name).write_text(example.code, encoding="utf-8")
-            command = [sys.executable, "-X", "dev", name]
+            command = reader_command(example, [name])
             if example.jupyter:
                 command = [sys.executable, "-X", "dev", str(JUPYTER_CELL), name]
         try:
