@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from mkdocs.config import load_config
 
-from tests.harness.planted import build_with
+from tools.examples.planted import build_with
 from tools.site import configs
 
 

@@ -5,7 +5,7 @@ clicked (after opening the tab or the collapsed block it is in) and the
 clipboard is read back:
 
 * a Python block of the page's source (found by the example harness,
-  tests/harness/pages.py) is on the page with a copy button, unless it is a
+  tools/examples/pages.py) is on the page with a copy button, unless it is a
   ``>>>`` transcript, which has none;
 * a script block copies exactly its snippet file, without the
   ``# --8<-- [start:cell]``/``[end:cell]`` marker lines (no prompts, no
@@ -32,8 +32,9 @@ from pathlib import Path
 import pytest
 
 from tests.browser.website import REVEAL, Page, language
-from tests.harness.pages import Example, collect, load_site
-from tests.harness.run import check, run
+from tools.examples.check import check
+from tools.examples.pages import Example, collect, load_site
+from tools.examples.run import run
 from tools.site import ROOT
 
 COPY_CONTROLS = 'button.md-code__button[data-md-type="copy"], clipboard-copy'
@@ -102,7 +103,8 @@ def run_copied(example: Example, copied: str) -> list[str]:
     key = (copied, example.expected, example.snippet_files[0] if example.snippet_files else "")
     if key not in _runs:
         as_pasted = dataclasses.replace(example, code=copied + "\n")
-        _runs[key] = check(as_pasted, run(as_pasted))
+        shown = as_pasted.runs[0]
+        _runs[key] = check(as_pasted, shown, run(as_pasted, shown))
     return _runs[key]
 
 
