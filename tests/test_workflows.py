@@ -106,8 +106,8 @@ def test_zizmor_finds_nothing():
         cwd=ROOT,
     )
     assert done.returncode == 0, (
-        "zizmor --offline found problems in the workflows or .pre-commit-config.yaml; fix them (each finding "
-        "links to its audit's documentation):\n" + done.stdout + done.stderr
+        "zizmor --offline found problems in the workflows or .pre-commit-config.yaml; "
+        "fix them (each finding links to its audit's documentation):\n" + done.stdout + done.stderr
     )
     assert "No findings to report" in done.stdout + done.stderr, done.stdout + done.stderr
 
