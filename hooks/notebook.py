@@ -16,6 +16,7 @@ rendered from the repository (``notebooks/rendered/``, see
 
 from __future__ import annotations
 
+import os
 import posixpath
 import sys
 import types
@@ -72,6 +73,10 @@ def on_files(files, config):
     if not _build:
         return files
     page = NotebookFile.generated(config, nbtools.FILE_NAME, content=_build["ipynb"])
+    # Edit and view-source links lead to the page's real source, relative to the
+    # docs folder that edit_uri names (docs/<lang>/notebook.ipynb does not exist).
+    source = nbtools.source_path(_build["lang"])
+    page.edit_uri = Path(os.path.relpath(source, config["docs_dir"])).as_posix()
     files.append(page)
     # The download: the very same .ipynb, next to the page (…/notebook/notebook.ipynb).
     download = File.generated(config, "notebook.download.ipynb", content=_build["ipynb"])
