@@ -44,9 +44,9 @@ CASES = list(_cases())
 TIMED = list(_timed_cases())
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _start_everything(batch):
-    """Start every run now, in the background: the tests below wait for theirs."""
+@pytest.fixture(scope="module")
+def started(batch):
+    """Every run, started in the background; the tests wait for theirs."""
     if sandbox.bwrap() is None:
         pytest.fail(sandbox.HOW_TO_GET_IT)
     default = pythons.default()
@@ -58,6 +58,7 @@ def _start_everything(batch):
         example, run, interpreter = case.values
         if not example.skip_reason:
             batch.submit(example, run, interpreter, "virtual")
+    return batch
 
 
 def test_pages_have_examples():
@@ -77,23 +78,23 @@ def test_examples_run_on_more_than_one_python():
 
 
 @pytest.mark.parametrize(("example", "run", "interpreter"), CASES)
-def test_example_prints_what_the_page_shows(example, run, interpreter, batch):
+def test_example_prints_what_the_page_shows(example, run, interpreter, started):
     if example.skip_reason:
         pytest.skip(f"{example.where}: {example.skip_reason}")
-    outcome = batch.outcome(example, run, interpreter, "virtual")
+    outcome = started.outcome(example, run, interpreter, "virtual")
     problems = check(example, run, outcome, interpreter.minor)
     assert not problems, "\n\n".join(problems)
 
 
 @pytest.mark.parametrize(("example", "run"), TIMED)
-def test_timed_example_keeps_its_times_in_real_time(example, run, batch):
+def test_timed_example_keeps_its_times_in_real_time(example, run, started):
     if example.skip_reason:
         pytest.skip(f"{example.where}: {example.skip_reason}")
     default = pythons.default()
-    outcome = batch.outcome(example, run, default, "real")
+    outcome = started.outcome(example, run, default, "real")
     problems = check_real_time(example, run, outcome, default.minor)
     if problems:  # the machine may have been busy: once more, alone
-        outcome = batch.rerun(example, run, default, "real")
+        outcome = started.rerun(example, run, default, "real")
         problems = check_real_time(example, run, outcome, default.minor)
     assert not problems, "\n\n".join(problems)
 
