@@ -70,8 +70,8 @@ GOOD_PAGE = """\
 
     <!--pytest-codeblocks:expected-output-->
     ```text
-    hello
-    finished
+    0.0 s  hello
+    3.0 s  finished
     ```
 """
 
@@ -79,6 +79,7 @@ GOOD_PAGE = """\
 def make_site(
     tmp_path: Path, page: str, snippets: dict[str, str | bytes] | None = None, lang: str = "en"
 ) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "mkdocs.yml").write_text(CONFIG.format(lang=lang))
     (tmp_path / "docs" / lang).mkdir(parents=True)
     (tmp_path / "docs" / lang / "page.md").write_text(textwrap.dedent(page))
@@ -162,17 +163,19 @@ def test_snippet_that_raises_without_output_block_fails(tmp_path):
 
 
 def test_wrong_expected_output_fails_with_a_diff(tmp_path):
-    found = failures(
-        make_site(tmp_path, GOOD_PAGE.replace("    hello\n    finished", "    hello\n    done"))
-    )
+    script, jupyter = GOOD_PAGE.split('=== "Jupyter"')
+    page = script + '=== "Jupyter"' + jupyter.replace("3.0 s  finished", "3.0 s  done")
+    found = failures(make_site(tmp_path, page))
     assert len(found) == 1, found
     assert found[0].startswith("docs/en/page.md:18 (snippets/demo/hello.py:cell; Jupyter"), found
-    assert "-done" in found[0] and "+finished" in found[0]
+    assert "-3.0 s  done" in found[0] and "+3.0 s  finished" in found[0]
     assert "make outputs PAGE=docs/en/page.md" in found[0]
 
 
 def test_wrong_timing_fails(tmp_path):
-    found = failures(make_site(tmp_path, GOOD_PAGE.replace("3.0 s  finished", "1.0 s  finished")))
+    found = failures(
+        make_site(tmp_path, GOOD_PAGE.replace("3.0 s  finished", "1.0 s  finished", 1))
+    )
     assert len(found) == 1, found
     assert found[0].startswith("docs/en/page.md:5 (snippets/demo/hello.py; python hello.py")
     assert "-1.0 s  finished" in found[0] and "+3.0 s  finished" in found[0]
@@ -421,7 +424,7 @@ def test_per_version_outputs_are_each_checked_on_their_versions(tmp_path):
 
 def test_version_tabs_must_cover_every_python(tmp_path):
     page = VERSIONED.format(old="a", new="b", label="Python 3.13")
-    found = problems_of(make_site(tmp_path, page))
+    found = problems_of(make_site(tmp_path, page, {"demo/x.py": "print('a')\n"}))
     assert any("cover every Python from 3.11 on" in f for f in found), found
 
 

@@ -66,7 +66,13 @@ def test_every_page_has_its_twin(lang, config):
 
 @pytest.mark.parametrize(("lang", "config"), LANGUAGES, ids=IDS)
 def test_navigation_lists_the_same_pages_in_the_same_order(lang, config):
-    assert nav_files(config) == nav_files(ROOT / "mkdocs.yml")
+    ours, theirs = nav_files(ROOT / "mkdocs.yml"), nav_files(config)
+    assert theirs == ours, (
+        f"the nav of {config.name} lists {theirs}; mkdocs.yml lists {ours}: list the same "
+        f"pages in the same order in both (missing from {config.name}: "
+        f"{sorted(set(ours) - set(theirs))}; missing from mkdocs.yml: "
+        f"{sorted(set(theirs) - set(ours))})"
+    )
 
 
 @pytest.mark.parametrize(("lang", "config"), LANGUAGES, ids=IDS)

@@ -11,6 +11,7 @@ is built first because a build empties its own output directory.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -39,14 +40,36 @@ def build(
     env: dict[str, str] | None = None,
 ) -> None:
     """``mkdocs build`` of each language into its place in ``site_dir``
-    (``config_files``: other configs than the project's, e.g. a benchmark's)."""
+    (``config_files``: other configs than the project's, e.g. a benchmark's).
+
+    Not ``-q``: mkdocs' quiet mode drops warnings before ``--strict`` counts
+    them, so a broken link would pass. What the build logs besides its routine
+    INFO lines (warnings, and the hooks' notes such as "run make notebook") is
+    passed on; a failed build raises :class:`BuildFailed` with its log.
+    """
     env = {**(env or os.environ), "NO_MKDOCS_2_WARNING": "1"}
     for lang, config in config_files or configs(root):
-        command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)]
+        command = [sys.executable, "-m", "mkdocs", "build", "-f", str(config)]
         command += ["-d", str(site_dir / prefix(lang))]
         if strict:
             command.append("--strict")
-        subprocess.run(command, cwd=root, env=env, check=True)
+        done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
+        log = [line for line in done.stderr.splitlines() if not ROUTINE.match(line)]
+        if done.returncode != 0:
+            raise BuildFailed(f"{config.name}: mkdocs build failed:\n" + "\n".join(log))
+        if log:
+            print("\n".join(log), file=sys.stderr)
+
+
+class BuildFailed(RuntimeError):
+    pass
+
+
+# What every build logs, and nobody needs to read.
+ROUTINE = re.compile(
+    r"^INFO +- +(Cleaning site directory|Building documentation to directory|"
+    r"Documentation built in [\d.]+ seconds)"
+)
 
 
 def built_pages(site_dir: Path, root: Path = ROOT) -> list[tuple[str, str]]:

@@ -27,8 +27,9 @@ from tools.examples.run import TIMEOUT, Outcome
 
 TOLERANCE = 0.1  # seconds: a real run's line may come this much earlier or later
 WAITS = 0.5  # seconds: an example that waits this long shows its time column
+# An exception's last line, also inside an exception group's traceback ("  | ").
 EXCEPTION_LINE = re.compile(
-    r"^(?:[\w.]+\.)?\w*(?:Error|Exception|Exit|Group)(?::.*)?$", re.MULTILINE
+    r"^(?: *\| )?((?:[\w.]+\.)?\w*(?:Error|Exception|Exit|Group)(?::.*)?)$", re.MULTILINE
 )
 PROMPT = re.compile(r"^(>>>|\.\.\.)( |$)")
 # What `...` may not stand for: a report the reader would see and the page hides.
