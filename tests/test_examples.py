@@ -128,3 +128,46 @@ def test_the_harness_adds_no_warning_of_its_own(interpreter, tmp_path):
         check=False,
     )
     assert done.returncode == 0 and done.stdout == "no warning\n", done.stdout + done.stderr
+
+
+def test_every_code_block_a_built_page_shows_is_one_the_harness_reads(built_site):
+    """Nothing a page shows escapes the harness (tools/examples/audit.py)."""
+    from tools.examples.audit import built_page, unread_blocks
+    from tools.examples.pages import load_site, site_configs
+    from tools.site import prefix
+
+    problems = []
+    for config in site_configs():
+        site = load_site(config)
+        for page in site.pages():
+            html_file = built_page(site, page, built_site / prefix(site.lang))
+            where = str(page.relative_to(config.parent))
+            problems += unread_blocks(site, page, html_file.read_text(encoding="utf-8"), where)
+    assert not problems, "\n".join(problems)
+
+
+def test_pytest_codeblocks_finds_no_python_block_the_harness_misses():
+    """pytest-codeblocks (whose marker syntax the pages use) reads the pages'
+    ``` fences independently: every Python block it finds, the harness has."""
+    import io
+    import re
+
+    from pytest_codeblocks import extract_from_buffer
+
+    from tools.examples.pages import PYTHON_LANGUAGES, load_site, site_configs
+
+    ours = {(e.page, e.line) for e in EXAMPLES}
+    missing = []
+    for config in site_configs():
+        site = load_site(config)
+        for page in site.pages():
+            # Only the fences: it would stop at a second output block of one
+            # example (the harness's per-version outputs), which is not in question here.
+            text = re.sub(r"<!--\s*pytest-codeblocks:expected-output\s*-->", "", page.read_text())
+            for block in extract_from_buffer(io.StringIO(text)):
+                language = (block.syntax or "").strip().lstrip("{").strip().split(" ")[0]
+                if language.lstrip(".").lower() in PYTHON_LANGUAGES:
+                    rel = page.relative_to(config.parent)
+                    if (rel, block.lineno) not in ours:
+                        missing.append(f"{rel}:{block.lineno}")
+    assert ours and not missing, f"Python blocks the harness does not read: {missing}"

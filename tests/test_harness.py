@@ -646,3 +646,27 @@ def test_an_example_cannot_write_or_delete_outside_its_directory(tmp_path):
     finally:
         victim.unlink(missing_ok=True)
         outside.rmdir()
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        'Text:\n\n    --8<-- "start/hello_asyncio.py"\n',
+        "<pre><code>print('written as HTML')</code></pre>\n",
+    ],
+    ids=["indented-code-block", "html-pre"],
+)
+def test_code_a_page_shows_outside_a_fence_fails(tmp_path, block):
+    from tools.examples.audit import built_page, unread_blocks
+    from tools.examples.pages import load_site
+    from tools.examples.planted import build_with
+
+    root = make_site(tmp_path / "site", f"# P\n\n{block}")
+    config = root / "mkdocs.yml"
+    done = build_with(str(config), root / "docs" / "en", tmp_path / "out", "nav: [page.md]\n")
+    assert done.returncode == 0, done.stderr
+    site = load_site(config)
+    page = root / "docs" / "en" / "page.md"
+    html = built_page(site, page, tmp_path / "out").read_text()
+    found = unread_blocks(site, page, html, "docs/en/page.md")
+    assert found and "does not read" in found[0], found

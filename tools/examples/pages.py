@@ -50,6 +50,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PYTHON_LANGUAGES = {"python", "py", "python3", "py3", "pycon", "ipython", "ipython3"}
 SHELL_LANGUAGES = {"bash", "sh", "shell", "console", "zsh", "shell-session"}
 TEXT_LANGUAGES = {"", "text", "txt", "plain", "output", "pytb", "log"}
+# Fences that the build turns into something else than code (a picture).
+PICTURE_LANGUAGES = {"timeline"}
 EXPECTED = "pytest-codeblocks:expected-output"
 NOT_OUTPUT = "example:not-output"
 JUPYTER = "pytest.mark.jupyter"
@@ -272,6 +274,8 @@ def fence_kind(language: str) -> str:
         return "shell"
     if language in TEXT_LANGUAGES:
         return "text"
+    if language in PICTURE_LANGUAGES:
+        return "picture"
     return "other"
 
 
@@ -534,6 +538,10 @@ class _Collector:
         else:
             run.outputs.append(expected)
             self.pending = None
+
+    def picture(self, fence: blocks.Fence) -> None:
+        """A picture the build draws (a ```timeline of the example above): it
+        does not end the example's outputs."""
 
     def other(self, fence: blocks.Fence) -> None:
         self.pending = None

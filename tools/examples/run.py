@@ -104,8 +104,10 @@ def run(
     interpreter: Interpreter | None = None,
     clock: str = "virtual",
     timeout: float = TIMEOUT,
+    env: dict[str, str] | None = None,
 ) -> Outcome:
-    """Run ``example`` as ``run_`` (default: its first run) says, on ``interpreter``."""
+    """Run ``example`` as ``run_`` (default: its first run) says, on ``interpreter``;
+    ``env``: more environment variables for the script (e.g. a tracer's)."""
     interpreter = interpreter or default()
     run_ = run_ or example.runs[0]
     if example.form == "jupyter":
@@ -128,13 +130,18 @@ def run(
         else:
             (workdir / example.file_name).write_text(example.code, encoding="utf-8")
             arguments = list(run_.arguments)
-        command = sandbox.wrap([python, *arguments], workdir, [home, logs])
+        writable = [
+            home,
+            logs,
+            *(Path(v).parent for k, v in (env or {}).items() if k.endswith("_FILE")),
+        ]
+        command = sandbox.wrap([python, *arguments], workdir, writable)
         try:
             done = subprocess.run(
                 command,
                 cwd=workdir,
                 check=False,
-                env=environment(interpreter, clock, timelog, home),
+                env={**environment(interpreter, clock, timelog, home), **(env or {})},
                 input=stdin if stdin is not None else "",
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
