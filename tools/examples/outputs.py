@@ -81,6 +81,7 @@ class Rewriter:
         self.batch = batch
         self.problems: list[str] = []
         self.changed: dict[Path, list[tuple[Expected, str]]] = {}
+        self.seen: set[int] = set()
 
     def example(self, example: Example) -> None:
         if example.skip_reason or example.form == "pycon":
@@ -90,6 +91,9 @@ class Rewriter:
                 self.output(example, run, output)
 
     def output(self, example: Example, run, output: Expected) -> None:
+        if id(output) in self.seen:  # one block shown under two examples (an exercise's)
+            return
+        self.seen.add(id(output))
         versions = [
             i
             for i in pythons.interpreters()

@@ -327,6 +327,7 @@ class _Collector:
         for example in self.examples:
             self.check_versions(example)
         self.pair_jupyter_tabs()
+        self.share_outputs()
         return self.examples, self.problems
 
     # --- what is not in a fence ------------------------------------------------
@@ -608,6 +609,21 @@ class _Collector:
                     f"ending in '+' (e.g. 'Python 3.11, 3.12' and 'Python 3.13+'); here: {shown}",
                 )
 
+    def share_outputs(self) -> None:
+        """An example shown twice on a page (an exercise's question, then its
+        answer with the output) is checked against the output shown."""
+        for example in self.examples:
+            for run in example.runs:
+                if run.outputs:
+                    continue
+                for other in self.examples:
+                    shown = [
+                        r for r in other.runs if r.outputs and _same_run(example, other, run, r)
+                    ]
+                    if shown:
+                        run.outputs = shown[0].outputs
+                        break
+
     def pair_jupyter_tabs(self) -> None:
         labels = TAB_LABELS.get(self.site.lang)
         in_tabs = [e for e in self.examples if e.tabs and e.form != "pycon"]
@@ -661,6 +677,10 @@ class _Collector:
                     f"{[line.replace('await ', 'asyncio.run(', 1) + ')' for line in tail]}: "
                     f"a Jupyter cell ends with {tail}",
                 )
+
+
+def _same_run(a: Example, b: Example, run: Run, other: Run) -> bool:
+    return a.form == b.form and a.code == b.code and run.arguments == other.arguments
 
 
 REPL_WITHOUT_TRANSCRIPT = (
