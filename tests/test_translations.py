@@ -13,7 +13,6 @@ import pytest
 from mkdocs.config import load_config
 
 from hooks import translations
-from tools.examples.blocks import INCLUDE
 from tools.examples.pages import load_site
 from tools.examples.planted import build_with
 from tools.site import ROOT, configs
@@ -31,73 +30,25 @@ def pages(directory):
     return sorted(p.relative_to(directory).as_posix() for p in directory.rglob("*.md"))
 
 
-def includes(path):
-    return [
-        (number, m.group("target"))
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        if (m := INCLUDE.match(line))
-    ]
-
-
-def nav_files(config):
-    def walk(items):
-        for item in items:
-            value = next(iter(item.values())) if isinstance(item, dict) else item
-            yield from walk(value) if isinstance(value, list) else [value]
-
-    return list(walk(load_config(str(config))["nav"]))
-
-
 def test_there_is_a_translation():
     assert LANGUAGES, "no mkdocs.<lang>.yml: the Russian edition is missing"
 
 
 @pytest.mark.parametrize(("lang", "config"), LANGUAGES, ids=IDS)
 def test_every_page_has_its_twin(lang, config):
-    other = ROOT / "docs" / lang
-    missing = [
-        f"docs/en/{p} has no docs/{lang}/{p}" for p in pages(ENGLISH) if not (other / p).exists()
-    ]
-    extra = [
-        f"docs/{lang}/{p} has no docs/en/{p}" for p in pages(other) if not (ENGLISH / p).exists()
-    ]
-    assert not missing + extra, "\n".join(missing + extra)
+    problems = translations.missing_twins(lang)
+    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize(("lang", "config"), LANGUAGES, ids=IDS)
 def test_navigation_lists_the_same_pages_in_the_same_order(lang, config):
-    ours, theirs = nav_files(ROOT / "mkdocs.yml"), nav_files(config)
-    assert theirs == ours, (
-        f"the nav of {config.name} lists {theirs}; mkdocs.yml lists {ours}: list the same "
-        f"pages in the same order in both (missing from {config.name}: "
-        f"{sorted(set(ours) - set(theirs))}; missing from mkdocs.yml: "
-        f"{sorted(set(theirs) - set(ours))})"
-    )
+    problems = translations.nav_differences(config)
+    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize(("lang", "config"), LANGUAGES, ids=IDS)
 def test_twins_include_the_same_snippets_in_the_same_order(lang, config):
-    problems = []
-    for page in pages(ENGLISH):
-        english, translated = ENGLISH / page, ROOT / "docs" / lang / page
-        if not translated.exists():
-            continue  # reported by test_every_page_has_its_twin
-        ours, theirs = includes(english), includes(translated)
-        for (n_en, en), (n_tr, tr) in zip(ours, theirs, strict=False):
-            if en != tr:
-                problems.append(
-                    f'docs/en/{page}:{n_en} includes "{en}" where docs/{lang}/{page}:{n_tr} includes "{tr}"'
-                )
-                break
-        else:
-            if len(ours) != len(theirs):
-                longer, shorter = (f"docs/en/{page}", f"docs/{lang}/{page}")
-                if len(theirs) > len(ours):
-                    longer, shorter = shorter, longer
-                problems.append(
-                    f"{longer} has {max(len(ours), len(theirs))} snippet includes, {shorter} only "
-                    f"{min(len(ours), len(theirs))}: show the same examples in both"
-                )
+    problems = translations.include_differences(lang)
     assert not problems, "\n".join(problems)
 
 
