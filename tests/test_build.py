@@ -64,3 +64,12 @@ def test_the_site_build_the_tests_trust_is_strict(tmp_path):
             build(tmp_path / "out", config_files=[("en", config)])
     finally:
         config.unlink()
+
+
+def test_no_page_loads_anything_from_another_host(built_site):
+    """Read from the built HTML (the browser tests see the requests too): no
+    hotlinked image, CDN script, web font or stylesheet from elsewhere."""
+    from tools.site import external_resources
+
+    found = external_resources(built_site)
+    assert not found, "the site must serve everything itself:\n" + "\n".join(found)

@@ -92,3 +92,24 @@ def built_pages(site_dir: Path, root: Path = ROOT) -> list[tuple[str, str]]:
 
 if __name__ == "__main__":
     build(Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "site").resolve())
+
+
+# What a page loads by itself (not what it links to): other hosts are refused.
+_LOADED = re.compile(
+    r"<(?:img|script|iframe|source|video|audio|embed)\b[^>]*?\bsrc=\"(?P<src>[^\"]+)\""
+    r"|<link\b[^>]*?\brel=\"(?:stylesheet|preload|modulepreload|icon)\"[^>]*?\bhref=\"(?P<href>[^\"]+)\""
+    r"|url\((?P<url>https?://[^)]+)\)"
+)
+
+
+def external_resources(site_dir: Path) -> list[str]:
+    """Every resource a built page would load from another host (a hotlinked
+    image, a CDN script or font): ``page: URL``. The site serves everything itself."""
+    found = []
+    for page in sorted(site_dir.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        for match in _LOADED.finditer(text):
+            url = match.group("src") or match.group("href") or match.group("url")
+            if re.match(r"^(?:https?:)?//", url):
+                found.append(f"{page.relative_to(site_dir)}: loads {url}")
+    return found
