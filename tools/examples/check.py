@@ -32,6 +32,7 @@ EXCEPTION_LINE = re.compile(
     r"^(?: *\| )?((?:[\w.]+\.)?\w*(?:Error|Exception|Exit|Group)(?::.*)?)$", re.MULTILINE
 )
 PROMPT = re.compile(r"^(>>>|\.\.\.)( |$)")
+TIME_COLUMN = re.compile(r"^\d+\.\d+ s  ")
 # What `...` may not stand for: a report the reader would see and the page hides.
 HIDDEN = re.compile(
     r"^(Traceback \(most recent call last\):"
@@ -76,6 +77,7 @@ def match(expected: str, actual: str) -> tuple[bool, str | None]:
         return False, None
     for group in found.groups():
         for line in group.split("\n"):
+            line = TIME_COLUMN.sub("", line)
             if HIDDEN.match(line.strip()) and not _traceback_frame(line):
                 return False, line.strip()
     return True, None
@@ -170,7 +172,12 @@ def check(example: Example, run: Run, outcome: Outcome, minor: str | None = None
 
     problems += compare(example, run, shown, outcome, here)
     raised = EXCEPTION_LINE.findall(outcome.output)[-1:]  # the last one is what it died of
-    if outcome.returncode != 0 and not set(raised) & set(EXCEPTION_LINE.findall(shown.text)):
+    shown_lines = (
+        TIME_COLUMN.sub("", shown.text)
+        if not shown.timed
+        else "\n".join(TIME_COLUMN.sub("", line) for line in shown.text.splitlines())
+    )
+    if outcome.returncode != 0 and not set(raised) & set(EXCEPTION_LINE.findall(shown_lines)):
         problems.append(
             f"{here}: exited with status {outcome.returncode} but the page shows no error:\n"
             f"{outcome.output}"
@@ -222,27 +229,27 @@ def check_real_time(example: Example, run: Run, outcome: Outcome, minor: str) ->
         return []
     if outcome.returncode is None:
         return [f"{here}: in real time, still running after {TIMEOUT} s"]
-    expected = []
+    expected: list[tuple[float, str] | None] = []  # None: a `...` line, any lines
     for line in shown.text.splitlines():
-        if line.strip():
+        if line.strip() == "...":
+            expected.append(None)
+        elif line.strip():
             seconds, text = line.split(" s  ", 1)
             expected.append((float(seconds), text))
     actual = [(t, text) for t, _, text in outcome.lines]
-    texts_ok, _ = match(
-        "".join(t + "\n" for _, t in expected), "".join(t + "\n" for _, t in actual)
-    )
-    if not texts_ok or len(expected) != len(actual):
+    paired = _pair(expected, actual)
+    if paired is None:
         return [
             f"{here}: in real time it prints other lines, or in another order, than the page "
             f"shows (the example's clock hides something that takes real time?):\n"
             + _diff(
-                "".join(f"{s:.{shown.decimals}f} s  {t}\n" for s, t in expected),
+                shown.text,
                 "".join(f"{s:.{shown.decimals}f} s  {t}\n" for s, t in actual),
             )
         ]
     late = [
         f"  {text!r}: shown at {page:.{shown.decimals}f} s, printed at {real:.3f} s"
-        for (page, text), (real, _) in zip(expected, actual, strict=True)
+        for (page, text), real in paired
         if abs(real - page) > TOLERANCE
     ]
     if late:
@@ -252,3 +259,24 @@ def check_real_time(example: Example, run: Run, outcome: Outcome, minor: str) ->
             "does not show?):\n" + "\n".join(late)
         ]
     return []
+
+
+def _pair(expected, actual):
+    """Each shown line with the time a real run printed it (a `...` line may
+    stand for any lines), or None where the lines do not match."""
+    paired, position, free = [], 0, False
+    for item in expected:
+        if item is None:
+            free = True
+            continue
+        page, text = item
+        pattern = _pattern(text)
+        while position < len(actual) and not pattern.match(actual[position][1]):
+            if not free:
+                return None
+            position += 1
+        if position == len(actual):
+            return None
+        paired.append(((page, text), actual[position][0]))
+        position, free = position + 1, False
+    return paired if free or position == len(actual) else None
