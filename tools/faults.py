@@ -185,7 +185,8 @@ def _wrong_output_in(fence: str) -> Callable[[Copy], None]:
     def plant(copy: Copy) -> None:
         copy.append(
             AWAIT,
-            f"\n{fence}\n\n<!--pytest-codeblocks:expected-output-->\n```text\nnot what it prints\n```\n",
+            f"\n{fence}\n\n<!--pytest-codeblocks:expected-output-->\n```text\n"
+            "0.0 s  hello\n9.0 s  one second later\n```\n",
         )
 
     return plant

@@ -172,11 +172,7 @@ def check(example: Example, run: Run, outcome: Outcome, minor: str | None = None
 
     problems += compare(example, run, shown, outcome, here)
     raised = EXCEPTION_LINE.findall(outcome.output)[-1:]  # the last one is what it died of
-    shown_lines = (
-        TIME_COLUMN.sub("", shown.text)
-        if not shown.timed
-        else "\n".join(TIME_COLUMN.sub("", line) for line in shown.text.splitlines())
-    )
+    shown_lines = "\n".join(TIME_COLUMN.sub("", line) for line in shown.text.splitlines())
     if outcome.returncode != 0 and not set(raised) & set(EXCEPTION_LINE.findall(shown_lines)):
         problems.append(
             f"{here}: exited with status {outcome.returncode} but the page shows no error:\n"
