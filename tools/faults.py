@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,7 +67,6 @@ def examples(copy: Copy, page: str | None = None, every_python: bool = False) ->
     from tools.examples import pythons
     from tools.examples.check import check
     from tools.examples.pages import collect, site_configs
-    from tools.examples.run import run
 
     found, problems = collect(site_configs(copy.root), root=copy.root)
     messages = [str(p) for p in problems]
@@ -76,9 +76,40 @@ def examples(copy: Copy, page: str | None = None, every_python: bool = False) ->
             continue
         for shown in example.runs:
             for interpreter in interpreters:
-                outcome = run(example, shown, interpreter, timeout=5)
+                outcome = _runs.outcome(example, shown, interpreter, timeout=5)
                 messages += check(example, shown, outcome, interpreter.minor)
     return messages
+
+
+class _Runs:
+    """The runs of every fault, each distinct run once: the examples a fault
+    leaves as they are run once for all faults."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self._lock = threading.Lock()
+        self._futures: dict[tuple, Future] = {}
+
+    def outcome(self, example, shown, interpreter, timeout):
+        from tools.examples.batch import key
+        from tools.examples.run import run
+
+        k = key(example, shown, interpreter, "virtual")
+        with self._lock:
+            mine = k not in self._futures
+            if mine:
+                self._futures[k] = Future()
+            future = self._futures[k]
+        if mine:
+            try:
+                future.set_result(run(example, shown, interpreter, timeout=timeout))
+            except BaseException as error:  # noqa: BLE001 - handed to the callers waiting for it
+                future.set_exception(error)
+        return future.result()
+
+
+_runs = _Runs()
 
 
 def translations(copy: Copy) -> list[str]:

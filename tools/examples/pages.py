@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import copy
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -248,8 +249,12 @@ class Site:
         return None
 
 
+_config_lock = threading.Lock()  # mkdocs' load_config is not thread-safe
+
+
 def load_site(config_file: Path) -> Site:
-    config = load_config(str(config_file))
+    with _config_lock:
+        config = load_config(str(config_file))
     snippet_config = copy.deepcopy(config["mdx_configs"].get("pymdownx.snippets", {}))
     base = config_file.parent
     snippet_config["base_path"] = [str(base / p) for p in snippet_config.get("base_path", ["."])]
