@@ -38,7 +38,7 @@ build: setup
 notebook: setup
 	$(BIN)/python -m tools.notebook_page
 
-## test: every test (examples on every Python, harness, build, languages, notebook, browser)
+## test: every test (examples on every Python, harness, build, languages, notebook, browser); PAGE=docs/en/tasks.md: that page's examples, build and browser checks
 test: pythons
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
