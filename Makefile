@@ -9,7 +9,7 @@ PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup pythons serve serve-ru build notebook test examples outputs bench browser lighthouse translations lock clean
+.PHONY: setup pythons faults serve serve-ru build notebook test examples outputs bench browser lighthouse translations lock clean
 
 $(INSTALLED): requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ examples: pythons
 ## outputs: rewrite the pages' output blocks from real runs (PAGE=docs/en/tasks.md: that page and its translations)
 outputs: pythons
 	$(BIN)/python -m tools.examples.outputs $(if $(PAGE),--page $(PAGE))
+
+## faults: plant every known contributor mistake in a throw-away copy; print what catches it
+faults: pythons
+	$(BIN)/python -m tools.faults
 
 ## bench: virtual vs real clock, build and test timings (not a test)
 bench: setup

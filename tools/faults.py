@@ -11,6 +11,10 @@ tests/test_faults.py runs every fault as part of ``make test``.
 
     python -m tools.faults              # the table
     python -m tools.faults --markdown   # the same, as a Markdown table
+    python -m tools.faults --write README.md CONTRIBUTING.md   # the table in them, refreshed
+
+In a file, the table sits between ``<!-- faults:start -->`` and
+``<!-- faults:end -->``; tests/test_faults.py checks it lists every fault.
 """
 
 from __future__ import annotations
@@ -510,15 +514,38 @@ def table(results: list[Caught], markdown: bool = False) -> str:
     return "\n".join(f"{a}\n    caught by {b}\n    {c}" for a, b, c in rows)
 
 
+START, END = "<!-- faults:start -->", "<!-- faults:end -->"
+
+
+def write_table(path: Path, markdown_table: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    before, rest = text.split(START, 1)
+    _, after = rest.split(END, 1)
+    path.write_text(f"{before}{START}\n{markdown_table}\n{END}{after}", encoding="utf-8")
+
+
+def shown_table(path: Path) -> list[tuple[str, str]]:
+    """(fault, caught by) of each row of the table in a file."""
+    text = path.read_text(encoding="utf-8")
+    inside = text.split(START, 1)[1].split(END, 1)[0]
+    rows = [line.split(" | ") for line in inside.splitlines() if line.startswith("| ")][2:]
+    return [(row[0].removeprefix("| "), row[1].strip("`")) for row in rows]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    parser.add_argument(
+        "--write", nargs="+", type=Path, metavar="FILE", help="refresh the table in FILE"
+    )
     args = parser.parse_args(argv)
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(plant_and_check, FAULTS))
-    print(table(results, args.markdown))
+    print(table(results, args.markdown or bool(args.write)))
+    for path in args.write or []:
+        write_table(path, table(results, markdown=True))
     missed = [r for r in results if not r.ok]
     for r in missed:
         print(f"NOT CAUGHT as it must be: {r.fault.name}: {r.messages[:1]}", file=sys.stderr)
