@@ -11,7 +11,8 @@ build time from its data file, so that no number on the site is typed by hand.
   alt text), ``report`` (the first run's report, as printed);
 * in a sentence: ``runs``, ``wait``, ``jobs``; a median such as
   ``tasks.wall.10000`` (workload ``threads``/``pool``/``tasks``, figure
-  ``wall``/``create``/``rss``/``virt``, N), ``computing.threads``;
+  ``wall``/``create``/``rss``/``virt``, N), ``computing.threads`` (and
+  ``computing.threads.fastest``, the lowest of the runs);
   ``times.wall.10000``: threads' median over tasks', as "22 times" or
   "в 22 раза"; ``times.overstated.10000``: a thread's virtual size over its
   RSS; ``default_pool.workers``/``.n``/``.rounds``; ``stack`` (``ulimit -s``);
@@ -54,8 +55,9 @@ WORDS = {
         "measured": "Measured",
         "measured_how": "{date}, {runs} runs: every figure is the median of {runs} separate "
         "processes, with the lowest and the highest under it",
-        "before": "Before the run",
-        "before_how": "load average {load}, CPUs {busy} % busy",
+        "others": "Other work",
+        "others_how": "while the runs measured, other processes and the kernel used "
+        "{low}–{high}\u00a0% of the CPU time",
         "cpus": "{cpus} CPUs",
         "report": "Output (the first of the {runs} runs, on the machine above)",
         "months": "January February March April May June July August September "
@@ -72,8 +74,9 @@ WORDS = {
         "measured": "Когда",
         "measured_how": "{date}, {runs} запусков: каждое число — медиана {runs} отдельных "
         "процессов, под ней наименьшее и наибольшее значения",
-        "before": "Перед запуском",
-        "before_how": "средняя загрузка {load}, процессоры заняты на {busy} %",
+        "others": "Другая работа",
+        "others_how": "пока шли замеры, другие процессы и ядро занимали {low}–{high}\u00a0% "
+        "процессорного времени",
         "cpus": "{cpus} ядра",
         "report": "Вывод (первый из {runs} запусков, на машине, описанной выше)",
         "months": "января февраля марта апреля мая июня июля августа сентября "
@@ -139,7 +142,7 @@ def _date(iso: str, lang: str) -> str:
 
 def machine(data: dict, lang: str) -> str:
     m, words = data["machine"], _words(lang)
-    busy = bench.number(m["busy_before"] * 100, lang, 0)
+    low, high = (bench.number(f(m["others_busy"]) * 100, lang, 0) for f in (min, max))
     items = [
         (words["cpu"], f"{m['cpu']}, " + words["cpus"].format(cpus=m["cpus"])),
         (words["python"], f"{m['python']} ({m['implementation']})"),
@@ -149,10 +152,7 @@ def machine(data: dict, lang: str) -> str:
             words["measured"],
             words["measured_how"].format(date=_date(m["date"], lang), runs=data["runs"]),
         ),
-        (
-            words["before"],
-            words["before_how"].format(load=bench.number(m["load_before"], lang, 2), busy=busy),
-        ),
+        (words["others"], words["others_how"].format(low=low, high=high)),
     ]
     return "\n".join(f"- **{name}:** {value}" for name, value in items)
 
@@ -240,8 +240,9 @@ def value(data: dict, name: str, lang: str, docs_dir: Path) -> str:
         figure = FIGURES[parts[1]]
         threads, tasks = (_row(data, w, n)[figure]["median"] for w in ("threads", "tasks"))
         return times(threads / tasks, lang)
-    if parts[0] == "computing" and len(parts) == 2:
-        return bench.quantity(_row(data, parts[1])["wall_s"]["median"], "wall_s", lang)
+    if parts[0] == "computing" and len(parts) in (2, 3) and parts[2:] in ([], ["fastest"]):
+        values = _row(data, parts[1])["wall_s"]
+        return bench.quantity(values["min" if parts[2:] else "median"], "wall_s", lang)
     if len(parts) == 3 and parts[1] in FIGURES and parts[2].isdigit():
         figure, n = FIGURES[parts[1]], int(parts[2])
         values = _row(data, parts[0], n)[figure]

@@ -3,21 +3,23 @@
 Runs the page's own benchmark, ``snippets/measured/threads_vs_asyncio.py``,
 ``--runs`` times (5 by default) one after another. Each run measures every
 configuration in a fresh process of its own, so each figure comes from that
-many separate processes. Then it
+many separate processes. The machine is shared: before each run the tool
+waits (``--wait``, 10 minutes at most) until other processes use at most
+``--quiet`` (15 %) of the CPUs, and it records how much they used during it.
 
-* writes :data:`DATA` (``docs/en/measured/threads_vs_asyncio.json``): for each
-  figure the median, min and max and every run's value, every run's report as
-  printed, and the machine (CPU, Python, OS, ``ulimit -s``, date, how busy the
-  machine was just before);
-* draws the charts from that file, for every language and both colour schemes,
-  into ``docs/<lang>/measured/`` (:func:`draw`, also ``--draw`` alone).
+Then it writes :data:`DATA` (``docs/en/measured/threads_vs_asyncio.json``):
+for each figure the median, min and max and every run's value, every run's
+report as printed, and the machine (CPU, Python, OS, ``ulimit -s``, date,
+load and other work); and draws the charts from that file, for every language
+and both colour schemes, into ``docs/<lang>/measured/`` (:func:`draw`; also
+``--draw`` alone, from the committed file).
 
 The page (``docs/<lang>/measured.md``) shows the charts, and ``hooks/measured.py``
 writes its table and machine description from the same file at build time.
 ``tests/test_bench_concurrency.py`` redraws the charts from the committed data
 and compares them byte for byte.
 
-    python -m tools.bench_concurrency [--runs 5] [--python PATH]
+    python -m tools.bench_concurrency [--runs 5] [--python PATH] [--quiet 0.15]
     python -m tools.bench_concurrency --draw
 """
 
@@ -29,6 +31,7 @@ import json
 import os
 import platform
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -118,17 +121,45 @@ def run_once(python: str, sizes=SIZES, steps: int | None = None, flags=()) -> st
     return done.stdout
 
 
-def cpu_busy(seconds: float = 2.0) -> float:
-    """The share of CPU time (0–1) the machine spent busy over ``seconds``."""
+class CpuMeter:
+    """How busy the whole machine was (all CPUs, from /proc/stat) and how much
+    of that was this process's children (the benchmark): what is left is
+    other work, which makes the figures noisy on a shared machine."""
 
-    def ticks():
+    def __init__(self):
+        self.ticks, self.own = self._ticks(), self._own()
+
+    @staticmethod
+    def _ticks() -> tuple[int, int]:
         values = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
         return sum(values), values[3] + values[4]  # total, idle + iowait
 
-    total, idle = ticks()
-    time.sleep(seconds)
-    total2, idle2 = ticks()
-    return 1 - (idle2 - idle) / max(total2 - total, 1)
+    @staticmethod
+    def _own() -> float:
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
+    def others(self) -> float:
+        """The share (0–1) of all CPU time since this meter started that other
+        processes used."""
+        (total, idle), own = self._ticks(), self._own()
+        elapsed = max(total - self.ticks[0], 1)
+        busy = elapsed - (idle - self.ticks[1])
+        mine = (own - self.own) * os.sysconf("SC_CLK_TCK")
+        return min(max((busy - mine) / elapsed, 0.0), 1.0)
+
+
+def wait_until_quiet(threshold: float, longest: float) -> float:
+    """Wait (at most ``longest`` seconds) until other processes use at most
+    ``threshold`` of the CPUs over 2 s; return their share then."""
+    deadline = time.monotonic() + longest
+    while True:
+        meter = CpuMeter()
+        time.sleep(2)
+        others = meter.others()
+        if others <= threshold or time.monotonic() > deadline:
+            return others
+        print(f"  waiting for a quieter machine: other processes use {others:.0%} of the CPUs")
 
 
 def cpu_model() -> str:
@@ -170,7 +201,15 @@ def summarise(reports: list[str], before: dict) -> dict:
         for w in first["computing"]
     ]
     return {
-        "about": "Written by `make bench-concurrency` (tools/bench_concurrency.py). Do not edit.",
+        "about": (
+            "Written by `make bench-concurrency` (tools/bench_concurrency.py); do not edit. "
+            "Figures: wall_s (s), create_us (µs per unit), rss_kib and virt_kib (KiB per "
+            "live unit); median, min, max and each run. machine.others_busy: for each run, "
+            "the share of CPU time the benchmark's processes did not use (other processes, "
+            "the kernel). machine.load_before: the 1-minute load average before each run; it "
+            "still counts the threads of the run before, so it overstates other work. "
+            "machine.seconds: the time spent measuring."
+        ),
         "machine": {
             "cpu": cpu_model(),
             "cpus": int(machine["cpus"]),
@@ -503,21 +542,39 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=RUNS, help="separate runs (default 5)")
     parser.add_argument("--python", default=sys.executable, help="the interpreter measured")
     parser.add_argument("--draw", action="store_true", help="only redraw the charts from DATA")
+    parser.add_argument(
+        "--quiet",
+        type=float,
+        default=0.15,
+        help="before each run, wait until other processes use at most this share of the CPUs",
+    )
+    parser.add_argument(
+        "--wait", type=float, default=600, help="seconds to wait for that at most, per run"
+    )
     args = parser.parse_args()
     if not args.draw:
-        busy = cpu_busy()
-        load1 = os.getloadavg()[0]
-        print(f"before: load average {load1:.2f}, CPUs {busy:.0%} busy")
-        if busy > 0.1:
-            print("warning: the machine is busy; the figures will be noisy", file=sys.stderr)
-        reports, started = [], time.perf_counter()
+        reports, others, loads, measuring = [], [], [], 0.0
         for run in range(1, args.runs + 1):
+            before = wait_until_quiet(args.quiet, args.wait)
+            loads.append(os.getloadavg()[0])
+            meter, started = CpuMeter(), time.perf_counter()
             reports.append(run_once(args.python))
-            print(f"run {run}/{args.runs} done at {time.perf_counter() - started:.0f} s")
             parse(reports[-1])  # fail now, not after every run
-        before = {"load_before": round(load1, 2), "busy_before": round(busy, 3)}
-        write(summarise(reports, before))
-        print(f"wrote {DATA.relative_to(ROOT)} in {time.perf_counter() - started:.0f} s")
+            measuring += time.perf_counter() - started
+            others.append(meter.others())
+            print(
+                f"run {run}/{args.runs}: {time.perf_counter() - started:.0f} s; other processes"
+                f" used {before:.0%} of the CPUs before it, {others[-1]:.0%} during it"
+            )
+        context = {
+            "load_before": [round(load, 2) for load in loads],
+            "others_busy": [round(share, 3) for share in others],
+            "seconds": round(measuring),
+        }
+        write(summarise(reports, context))
+        print(f"wrote {DATA.relative_to(ROOT)}: {measuring:.0f} s of measuring")
+        if max(others) > args.quiet:
+            print("warning: other work ran during the runs; the figures are noisy", file=sys.stderr)
     for path in draw(load(), languages()):
         print(f"drew {path.relative_to(ROOT)}")
     return 0
