@@ -287,5 +287,6 @@ def on_page_markdown(markdown, page, config, files):
     if not PLACEHOLDER.search(markdown):
         return markdown
     docs_dir = Path(config["docs_dir"])
-    where = (docs_dir / page.file.src_uri).relative_to(ROOT).as_posix()
+    source = docs_dir / page.file.src_uri
+    where = (source.relative_to(ROOT) if source.is_relative_to(ROOT) else source).as_posix()
     return render(markdown, bench.load(), config["theme"]["language"], docs_dir, where)
