@@ -187,6 +187,8 @@ def measure(workload, n):
 
 
 def in_fresh_process(workload, n):
+    # "spawn" starts a new interpreter: nothing left over from
+    # the measurements before (a fork would copy this process).
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(1, mp_context=spawn) as fresh:
         return fresh.submit(measure, workload, n).result()
