@@ -9,7 +9,7 @@ PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup pythons faults serve serve-ru build notebook test examples outputs bench browser lighthouse translations lock clean
+.PHONY: setup pythons faults serve serve-ru build notebook test examples outputs bench bench-concurrency browser lighthouse translations lock clean
 
 $(INSTALLED): requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ faults: pythons
 ## bench: virtual vs real clock, build and test timings (not a test)
 bench: setup
 	$(BIN)/python -m tools.bench
+
+## bench-concurrency: threads vs asyncio, measured: the "measured" page's data file and charts (not a test)
+bench-concurrency: setup
+	$(BIN)/python -m tools.bench_concurrency
 
 ## browser: find or install the Chromium the browser tests use (the tests do this by themselves)
 browser: setup

@@ -72,6 +72,11 @@ VERSION_LABEL = re.compile(
 )
 ALLOWED_SKIPS: dict[str, str] = {
     # snippet (the block's first include) -> why its block cannot run in the tests
+    "measured/threads_vs_asyncio.py": (
+        "the full benchmark runs for minutes (10,000 threads, each configuration in a fresh "
+        "process); tests/test_bench_concurrency.py runs this file with tiny sizes on every "
+        "interpreter and checks what it prints"
+    ),
 }
 TAB_LABELS = {
     "en": {"script": "Script / PyCharm", "jupyter": "Jupyter"},
