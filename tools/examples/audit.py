@@ -22,11 +22,24 @@ def _normal(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.strip("\n").split("\n"))
 
 
+# A block a hook writes from data that its own test checks (the measured
+# page's report: tests/test_bench_concurrency.py), not an example's output.
+DATA_BLOCK = "data-report"
+
+
 def shown_blocks(page_html: str) -> list[str]:
-    """The text of every <pre> of a built page's article, in order."""
+    """The text of every <pre> of a built page's article, in order (but a data block)."""
     article = page_html[page_html.find("<article") : page_html.rfind("</article>")]
-    found = re.findall(r"<pre\b[^>]*>(.*?)</pre>", article, flags=re.DOTALL)
-    return [_normal(html.unescape(re.sub(r"<[^>]+>", "", b))) for b in found]
+    found = re.findall(
+        r'(?:<div class="([^"]*)">(?:<span class="filename">.*?</span>)?)?<pre\b[^>]*>(.*?)</pre>',
+        article,
+        flags=re.DOTALL,
+    )
+    return [
+        _normal(html.unescape(re.sub(r"<[^>]+>", "", text)))
+        for classes, text in found
+        if DATA_BLOCK not in classes.split()
+    ]
 
 
 def built_page(site: Site, page: Path, site_dir: Path) -> Path:

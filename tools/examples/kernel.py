@@ -67,7 +67,8 @@ def _example_setup(virtual):
                 return original_write
             def write(text, *args, **kwargs):
                 log.append((example_clock.now(), stream.name,
-                            stream.parent_header.get("msg_id"), text))
+                            stream.parent_header.get("msg_id"), text,
+                            example_clock.real_waited()))
                 return original_write(stream, text, *args, **kwargs)
             return write
         def __set__(self, stream, value):
@@ -79,9 +80,9 @@ def _example_setup(virtual):
     def started(info):
         example_clock.limit_in(%(linger)r)
         baseline["tasks"] = set(asyncio.all_tasks(loop))
-        log.append((example_clock.now(), "start", header(), ""))
+        log.append((example_clock.now(), "start", header(), "", example_clock.real_waited()))
     def finished(result):
-        log.append((example_clock.now(), "end", header(), ""))
+        log.append((example_clock.now(), "end", header(), "", example_clock.real_waited()))
     ip.events.register("pre_run_cell", started)
     ip.events.register("post_run_cell", finished)
     async def settle(linger):
@@ -122,6 +123,7 @@ class CellRun:
     late: list[tuple[float, str, str]] = field(default_factory=list)  # lines after the end
     settled: bool = True  # its leftover tasks ended within the linger
     error: tuple[str, str] | None = None  # (ename, evalue)
+    real: list[float] = field(default_factory=list)  # per line: real waits before it (s)
 
     @property
     def text(self) -> str:
@@ -322,21 +324,25 @@ class Kernel:
 
     def cell_run(self, index: int, log: list, settled: bool) -> CellRun:
         msg_id = self.client.msg_id_of[index]
-        starts = [t for t, kind, m, _ in log if kind == "start" and m == msg_id]
-        ends = [t for t, kind, m, _ in log if kind == "end" and m == msg_id]
-        start = starts[0] if starts else 0.0
-        end_of_code = ends[0] - start if ends else None
+        starts = [(t, r) for t, kind, m, _, r in log if kind == "start" and m == msg_id]
+        ends = [(t, r) for t, kind, m, _, r in log if kind == "end" and m == msg_id]
+        start, real0 = starts[0] if starts else (0.0, 0.0)
+        end_of_code = ends[0][0] - start if ends else None
+        end_real = ends[0][1] - real0 if ends else 0.0
         lines: list[tuple[float, str, str]] = []
+        real: list[float] = []
         pending: dict[str, str] = defaultdict(str)
-        for when, kind, m, text in log:
+        for when, kind, m, text, waited in log:
             if m != msg_id or kind not in ("stdout", "stderr"):
                 continue
             pending[kind] += text
             *done, pending[kind] = pending[kind].split("\n")
             lines += [(when - start, kind, line) for line in done]
+            real += [waited - real0] * len(done)
         for kind, rest in pending.items():
             if rest:
                 lines.append((lines[-1][0] if lines else 0.0, kind, rest))
+                real.append(real[-1] if real else 0.0)
         outputs = list(self.client.arrived.get(index, []))
         error = None
         for output in self.nb.cells[index].outputs:
@@ -347,13 +353,23 @@ class Kernel:
             if kind == "result":
                 at = end_of_code or 0.0
                 position = len([line for line in lines if line[0] <= at + 1e-9])
-                lines[position:position] = [(at, "result", t) for t in text.split("\n")]
+                values = text.split("\n")
+                lines[position:position] = [(at, "result", t) for t in values]
+                real[position:position] = [end_real] * len(values)
         if error:
             lines.append((end_of_code or 0.0, "error", f"{error[0]}: {error[1]}"))
+            real.append(end_real)
         last = max([t for t, _, _ in lines], default=end_of_code or 0.0)
         late = [line for line in lines if end_of_code is not None and line[0] > end_of_code + 1e-9]
         return CellRun(
-            _merge(outputs), lines, end_of_code, max(last, end_of_code or 0.0), late, settled, error
+            _merge(outputs),
+            lines,
+            end_of_code,
+            max(last, end_of_code or 0.0),
+            late,
+            settled,
+            error,
+            real,
         )
 
 
@@ -462,6 +478,7 @@ def run_cell(example, interpreter: Interpreter, clock: str, timeout: float):
         clock,
         limit=not cell.settled,
         cells=[cell],
+        real=list(cell.real),
     )
 
 

@@ -44,6 +44,7 @@ class Outcome:
     clock: str
     limit: bool = False  # stopped because its clock passed TIMEOUT s
     waited: float | None = None  # of its time, how much it spent waiting
+    real: list[float] = field(default_factory=list)  # per line: real waits before it (s)
     cells: list = field(default_factory=list)  # a Jupyter run's details (kernel.CellRun)
 
     def timed(self, decimals: int) -> str:
@@ -87,15 +88,17 @@ def environment(interpreter: Interpreter, clock: str, timelog: Path, home: Path)
 
 
 def _read_log(path: Path):
-    """(lines, clock at the end, stopped at the limit, seconds spent waiting)."""
+    """(lines, clock at the end, stopped at the limit, seconds spent waiting,
+    seconds waited for real before each line)."""
     if not path.exists():
         return [], None, False, None
     records = [json.loads(row) for row in path.read_text(encoding="utf-8").splitlines() if row]
-    lines = [tuple(r) for r in records if r[1] in ("stdout", "stderr")]
+    lines = [tuple(r[:3]) for r in records if r[1] in ("stdout", "stderr")]
+    real = [r[3] if len(r) > 3 else 0.0 for r in records if r[1] in ("stdout", "stderr")]
     ends = [r for r in records if r[1] in ("exit", "limit")]
     limit = any(r[1] == "limit" for r in records)
     waited = next((float(r[2]) for r in ends if r[1] == "exit" and r[2]), None)
-    return lines, (ends[-1][0] if ends else None), limit, waited
+    return lines, (ends[-1][0] if ends else None), limit, waited, real
 
 
 def run(
@@ -154,7 +157,7 @@ def run(
         except subprocess.TimeoutExpired as expired:
             returncode = None
             output = expired.stdout if isinstance(expired.stdout, str) else ""
-        lines, end, limit, waited = _read_log(timelog)
+        lines, end, limit, waited, real = _read_log(timelog)
         for path in (workdir, base):  # as a reader's terminal shows paths: relative
             output = output.replace(str(path) + os.sep, "")
             lines = [(t, s, x.replace(str(path) + os.sep, "")) for t, s, x in lines]
@@ -170,4 +173,5 @@ def run(
             clock,
             limit=limit,
             waited=waited,
+            real=real,
         )

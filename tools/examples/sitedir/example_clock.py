@@ -34,7 +34,8 @@ idle machine, in real time.
 ``EXAMPLE_TIMELOG=FILE``: every line written to stdout or stderr is appended
 to FILE as a JSON line ``[seconds since start, "stdout"|"stderr", text]``, and
 the end of the run as ``[seconds, "exit", "W"]``, W being how many of those
-seconds it spent waiting (idle, or for threads, I/O and sleeps). The harness reads it to check
+seconds it spent waiting (idle, or for threads, I/O and sleeps); each record
+ends with how many seconds the main thread had waited for real by then. The harness reads it to check
 the times a page shows.
 
 ``EXAMPLE_TIME_LIMIT=SECONDS`` (default 60): on the virtual clock, an example
@@ -94,6 +95,7 @@ class _Clock:
         self.wall0, self.queued0 = _real_monotonic(), self._queued()
         self.skipped = 0.0
         self.waited = 0.0  # seconds spent waiting on the main thread: skipped, or for real
+        self.real = 0.0  # of those, waited for real (for threads, I/O, children)
         self.last = 0.0
 
     def _queued(self) -> float:
@@ -116,7 +118,9 @@ class _Clock:
         finally:
             if threading.current_thread() is threading.main_thread():
                 with _lock:
-                    self.waited += self.read() - start
+                    waited = self.read() - start
+                    self.waited += waited
+                    self.real += waited
 
     def skip(self, seconds: float) -> None:
         with _lock:
@@ -134,10 +138,17 @@ def now() -> float:
     return _clock.read()
 
 
+def real_waited() -> float:
+    """Seconds the main thread has waited for real so far (not skipped): a line
+    printed after such a wait has a time that real time decided."""
+    return _clock.real
+
+
 def _record(kind: str, text: str = "", when: float | None = None) -> None:
     if _log is not None:
         with _lock:
-            _log.write(json.dumps([round(now() if when is None else when, 6), kind, text]) + "\n")
+            when = now() if when is None else when
+            _log.write(json.dumps([round(when, 6), kind, text, round(_clock.real, 6)]) + "\n")
             _log.flush()
 
 
