@@ -7,6 +7,9 @@ def slow_greeting():
     print("hello from the thread")
 
 
-thread = threading.Thread(target=slow_greeting, daemon=True)
+thread = threading.Thread(
+    target=slow_greeting,
+    daemon=True,
+)
 thread.start()
 print("main code: done")

@@ -3,7 +3,7 @@ import time
 
 
 def compute(seconds):
-    # Keeps the CPU busy, as number crunching does.
+    # Keeps the CPU busy, like number crunching.
     end = time.perf_counter() + seconds
     while time.perf_counter() < end:
         pass
