@@ -3,7 +3,7 @@ import time
 
 
 def slow_greeting():
-    time.sleep(1)
+    time.sleep(0.2)
     print("hello from the thread")
 
 
