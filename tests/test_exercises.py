@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_harness import make_site
 from tools.examples import blocks
 from tools.examples.exercises import MINIMUM, exercises_of, lesson_pages
 from tools.examples.pages import load_site
@@ -82,23 +83,6 @@ def test_a_fence_records_the_admonitions_around_it():
     assert outside.admonitions == () and outside.tabs == ()
 
 
-PLANTED_CONFIG = """\
-site_name: planted
-docs_dir: docs/en
-theme:
-  name: material
-  language: en
-markdown_extensions:
-  - admonition
-  - pymdownx.details
-  - pymdownx.superfences
-  - pymdownx.tabbed:
-      alternate_style: true
-  - pymdownx.snippets:
-      base_path: [snippets]
-      check_paths: true
-"""
-
 SNIPPET = 'import asyncio\n\n\nasync def main():\n    print("hi")\n\n\nasyncio.run(main())\n'
 
 PREDICT = """\
@@ -135,13 +119,9 @@ CHANGE = """\
 
 
 def planted(tmp_path: Path, page: str) -> list[str]:
-    (tmp_path / "mkdocs.yml").write_text(PLANTED_CONFIG)
-    (tmp_path / "docs" / "en").mkdir(parents=True)
-    (tmp_path / "docs" / "en" / "page.md").write_text(page)
-    (tmp_path / "snippets").mkdir()
-    (tmp_path / "snippets" / "x.py").write_text(SNIPPET)
-    site = load_site(tmp_path / "mkdocs.yml")
-    exercises, problems = exercises_of(site, tmp_path / "docs" / "en" / "page.md", tmp_path)
+    root = make_site(tmp_path, page, {"x.py": SNIPPET})
+    site = load_site(root / "mkdocs.yml")
+    exercises, problems = exercises_of(site, root / "docs" / "en" / "page.md", root)
     return problems or [f"{len(exercises)} exercises"]
 
 
