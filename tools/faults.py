@@ -196,6 +196,13 @@ def notebook_run(copy: Copy) -> list[str]:
     return messages
 
 
+def exercises(copy: Copy) -> list[str]:
+    """tests/test_exercises.py: every lesson page ends with a checked exercise."""
+    from tools.examples.exercises import problems
+
+    return problems(copy.root)
+
+
 # --- the faults ---------------------------------------------------------------------
 
 
@@ -440,6 +447,24 @@ FAULTS: list[Fault] = [
         lambda c: c.append(AWAIT, "\nSee [the missing page](nowhere.md).\n"),
         build,
         "await.md",
+    ),
+    Fault(
+        "a lesson page whose exercise is not its last section",
+        "tests/test_exercises.py::test_lesson_page_ends_with_exercises_whose_answers_run",
+        lambda c: c.append(AWAIT, "\n## Summary\n\nAwait runs a coroutine.\n"),
+        exercises,
+        "docs/en/await.md:",
+    ),
+    Fault(
+        "an exercise's answer titled with the answer",
+        "tests/test_exercises.py::test_lesson_page_ends_with_exercises_whose_answers_run",
+        lambda c: c.edit(
+            AWAIT,
+            '??? success "Check your prediction"',
+            '??? success "Answer: 3 seconds, b before a"',
+        ),
+        exercises,
+        "docs/en/await.md:",
     ),
     Fault(
         "a broken anchor",

@@ -1,4 +1,3 @@
-# --8<-- [start:cell]
 import asyncio
 
 
@@ -25,5 +24,4 @@ async def main():
         print("main: caught ValueError")
 
 
-# --8<-- [end:cell]
 asyncio.run(main())

@@ -4,7 +4,8 @@ A small reader for exactly the Markdown the pages use: fences (```` ``` ````
 or ``~~~``, at any indentation), the HTML-comment markers right before a
 fence, and the containers a fence can sit in — content tabs (``=== "…"``,
 pymdownx.tabbed) and admonitions (``!!!``/``???``, pymdownx.details),
-whose content is indented by four spaces. ``<details>`` and other HTML are
+whose content is indented by four spaces; each fence records the tabs and
+the admonitions around it. ``<details>`` and other HTML are
 transparent. Line numbers are the page's own (1-based), so every message can
 name ``page.md:line``.
 
@@ -24,7 +25,9 @@ FENCE = re.compile(r"^(?P<indent> *)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 MARKER = re.compile(r"^ *<!--(?P<body>.*?)-->\s*$")
 COMMENT_START = re.compile(r"^ *<!--")
 TAB = re.compile(r'^(?P<indent> *)===(?P<flags>[!+]*) +"(?P<label>[^"]*)" *$')
-ADMONITION = re.compile(r"^(?P<indent> *)(?:!!!|\?\?\?\+?) +[\w-]+(?: +\"[^\"]*\")? *$")
+ADMONITION = re.compile(
+    r'^(?P<indent> *)(?P<kind>!!!|\?\?\?\+?) +(?P<type>[\w-]+)(?: +"(?P<title>[^"]*)")? *$'
+)
 INCLUDE = re.compile(r"""^\s*-{1,}8<-{1,}\s+(["'])(?P<target>[^"']+)\1""")
 
 
@@ -32,6 +35,14 @@ INCLUDE = re.compile(r"""^\s*-{1,}8<-{1,}\s+(["'])(?P<target>[^"']+)\1""")
 class Tab:
     set_id: int  # which tab set (consecutive tabs at one indentation)
     label: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Admonition:
+    kind: str  # "!!!" (always open), "???" (collapsed) or "???+" (collapsible, open)
+    type: str  # "question", "success", "warning"…
+    title: str | None  # None: Material shows the type as the title
     line: int
 
 
@@ -50,6 +61,7 @@ class Fence:
     end: int  # line of the closing fence
     markers: list[Marker] = field(default_factory=list)
     tabs: tuple[Tab, ...] = ()  # the content tabs around it, outermost first
+    admonitions: tuple[Admonition, ...] = ()  # the admonitions around it, outermost first
 
     @property
     def language(self) -> str:
@@ -100,8 +112,8 @@ def read(text: str) -> Page:
     fences: list[Fence] = []
     strays: list[Stray] = []
     markers: list[Marker] = []
-    # Open containers: (content indentation, Tab or None for an admonition).
-    containers: list[tuple[int, Tab | None]] = []
+    # Open containers: (content indentation, the tab or the admonition).
+    containers: list[tuple[int, Tab | Admonition]] = []
     # The tab set open at each indentation: indent -> set id.
     tab_sets: dict[int, int] = {}
     next_set = 0
@@ -138,9 +150,10 @@ def read(text: str) -> Page:
         for level in [k for k in tab_sets if k + 4 > indent]:
             del tab_sets[level]
 
-        if ADMONITION.match(line):
+        if admonition := ADMONITION.match(line):
             unplaced_markers()
-            containers.append((indent + 4, None))
+            kind, type_, title = admonition.group("kind", "type", "title")
+            containers.append((indent + 4, Admonition(kind, type_, title, number)))
             i += 1
             continue
 
@@ -168,9 +181,18 @@ def read(text: str) -> Page:
                 strays.append(Stray(number, "unclosed", line.strip()))
                 break
             body = "".join(text[min(indent, _indent(text)) :] + "\n" for text in lines[i + 1 : end])
-            tabs = tuple(tab for _, tab in containers if tab is not None)
+            around = [container for _, container in containers]
             fences.append(
-                Fence(number, indent, fence.group("info").strip(), body, end + 1, markers, tabs)
+                Fence(
+                    number,
+                    indent,
+                    fence.group("info").strip(),
+                    body,
+                    end + 1,
+                    markers,
+                    tuple(c for c in around if isinstance(c, Tab)),
+                    tuple(c for c in around if isinstance(c, Admonition)),
+                )
             )
             markers = []
             i = end + 1
