@@ -76,6 +76,10 @@ def merge(old: str, new: str) -> str:
     return merged if match(merged, new)[0] else new
 
 
+def first_key(mapping: dict) -> str:
+    return next(iter(mapping))
+
+
 class Rewriter:
     def __init__(self, batch: Batch):
         self.batch = batch
@@ -99,33 +103,30 @@ class Rewriter:
             for i in pythons.interpreters()
             if output.versions is None or i.minor in output.versions
         ]
-        texts = {}
+        texts, right = {}, []
         for interpreter in versions:
             outcome = self.batch.outcome(example, run, interpreter)
-            failing = [
-                p
-                for p in check(example, run, outcome, interpreter.minor)
-                if "differs from the output block" not in p
-            ]
+            problems = check(example, run, outcome, interpreter.minor)
+            failing = [p for p in problems if "differs from the output block" not in p]
             if failing:
                 self.problems += failing
                 return
             texts[interpreter.minor] = outcome.timed(1) if output.timed else outcome.output
-        if len(set(texts.values())) > 1:
-            first, *_ = texts
-            other = next(m for m, t in texts.items() if t != texts[first])
+            if not problems:
+                right.append(interpreter.minor)
+        if len(right) == len(texts):
+            return  # the block shows what every version prints (its `...` and times included)
+        merged = {minor: merge(output.text, text) for minor, text in texts.items()}
+        if right or len(set(merged.values())) > 1:
+            first = right[0] if right else next(iter(merged))
+            other = next(m for m in merged if m not in right and merged[m] != merged[first])
             self.problems.append(
                 f"{example.where}: the output block at line {output.line} is for every Python, "
                 f"but {first} and {other} print different things; put each in a version tab "
                 f'(`=== "Python {first}"` …), then run this again'
             )
             return
-        if not texts:
-            return
-        new = next(iter(texts.values()))
-        if match(output.text, new)[0]:
-            return
-        self.changed.setdefault(example.page, []).append((output, merge(output.text, new)))
+        self.changed.setdefault(example.page, []).append((output, merged[first_key(merged)]))
 
     def write(self) -> list[Path]:
         written = []
