@@ -553,7 +553,7 @@ def shown_table(path: Path) -> list[tuple[str, str]]:
     """(fault, caught by) of each row of the table in a file."""
     text = path.read_text(encoding="utf-8")
     inside = text.split(START, 1)[1].split(END, 1)[0]
-    rows = [line.split(" | ") for line in inside.splitlines() if line.startswith("| ")][2:]
+    rows = [line.split(" | ") for line in inside.splitlines() if line.startswith("| ")][1:]
     return [(row[0].removeprefix("| "), row[1].strip("`")) for row in rows]
 
 
