@@ -73,3 +73,23 @@ def test_no_page_loads_anything_from_another_host(built_site):
 
     found = external_resources(built_site)
     assert not found, "the site must serve everything itself:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_testing_page_shows_the_suites_own_figures(built_site, lang):
+    """ "How this site is tested" is made from the tests' own sources: the
+    examples the harness reads, the Pythons it finds, the fault suite."""
+    import html
+    import re
+
+    from hooks import testing
+    from tools.faults import FAULTS
+
+    page = built_site / ("" if lang == "en" else "ru") / "how-tested" / "index.html"
+    text = html.unescape(re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8")))
+    counts = re.sub(r"\*\*", "", testing.counts(lang))
+    assert counts in text, "the page's counts are not the harness's"
+    names = testing.FAULTS_RU if lang == "ru" else {}
+    missing = [f.name for f in FAULTS if names.get(f.name, f.name).replace("`", "") not in text]
+    assert not missing, f"faults missing from the page: {missing}"
+    assert "<!-- testing:" not in page.read_text(encoding="utf-8")

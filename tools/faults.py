@@ -293,10 +293,10 @@ FAULTS: list[Fault] = [
             AWAIT,
         )
         for spelling, fence in [
-            ("```Python", '```Python\n--8<-- "start/hello_asyncio.py"\n```'),
-            ("```python3", '```python3\n--8<-- "start/hello_asyncio.py"\n```'),
-            ("```py3", '```py3\n--8<-- "start/hello_asyncio.py"\n```'),
-            ("~~~python", '~~~python\n--8<-- "start/hello_asyncio.py"\n~~~'),
+            ("tagged `Python`", '```Python\n--8<-- "start/hello_asyncio.py"\n```'),
+            ("tagged `python3`", '```python3\n--8<-- "start/hello_asyncio.py"\n```'),
+            ("tagged `py3`", '```py3\n--8<-- "start/hello_asyncio.py"\n```'),
+            ("with `~~~`", '~~~python\n--8<-- "start/hello_asyncio.py"\n~~~'),
             (
                 "with attributes",
                 '``` { .python .no-copy title="hello_asyncio.py" }\n--8<-- "start/hello_asyncio.py"\n```',
@@ -306,7 +306,7 @@ FAULTS: list[Fault] = [
                 '!!! note "An example"\n\n    ```python\n    --8<-- "start/hello_asyncio.py"\n    ```',
             ),
             (
-                "inside <details>",
+                "inside `<details>`",
                 '<details><summary>An example</summary>\n\n```python\n--8<-- "start/hello_asyncio.py"\n```\n\n</details>',
             ),
         ]

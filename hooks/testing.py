@@ -1,0 +1,322 @@
+"""The page "How this site is tested": its figures come from the tests' and
+the benchmarks' own sources, not typed by hand.
+
+Markers in a page, each replaced by Markdown in the page's language:
+
+* ``<!-- testing:counts -->``: how many examples the pages show, how many
+  runs that makes on the Pythons found, how many are timed (and so run in
+  real time too), how many Jupyter forms and exercises (tools/examples);
+* ``<!-- testing:faults -->``: the contributor mistakes the fault suite plants,
+  and the test that catches each (tools/faults.py);
+* ``<!-- testing:tools -->``: the browser and validators, at the versions the
+  lock files pin;
+* ``<!-- testing:figures -->``: the last ``make bench`` (docs/data/bench.json):
+  the examples on their clock and in real time, the build, ``make test``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from functools import cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `mkdocs serve` from .venv/bin does not put the project on the path
+    sys.path.insert(0, str(ROOT))
+
+MARK = re.compile(r"<!-- testing:(?P<name>[a-z]+) -->")
+BENCH = ROOT / "docs" / "data" / "bench.json"
+
+TEXT = {
+    "en": {
+        "counts": (
+            "This site's pages show **{examples} examples** ({distinct} different programs, the "
+            "same in both languages): {scripts} scripts, {jupyter} Jupyter forms and {repl} "
+            "transcripts of the asyncio REPL; {timed} of them show when each line comes. The "
+            "lesson pages end with {exercises} exercises, whose answers are examples too. "
+            "The tests run every example on "
+            "**{pythons} Pythons**: {runs} runs (each distinct program once per Python), plus "
+            "{real} runs in real time."
+        ),
+        "fault": "- {name}: caught by `{test}`",
+        "tools": (
+            "- Chromium, driven by Playwright {playwright}: every page, desktop and phone, "
+            "light and dark.\n"
+            "- axe-core {axe}: accessibility, on every page in each of those four modes.\n"
+            "- The Nu Html Checker {vnu}: valid HTML, every page.\n"
+            "- Lighthouse {lighthouse}: speed and accessibility scores (a benchmark, "
+            "`make lighthouse`)."
+        ),
+        "figures": (
+            "Measured by `make bench` on {date} ({cpus} CPUs, Python {python}):\n\n"
+            "| what | figure |\n|---|---|\n"
+            "| the {count} English examples, one after another, on the examples' clock | "
+            "{virtual} s |\n"
+            "| the same in real time | {real} s ({waited} s of it waiting) |\n"
+            "| of those, the same lines in the same order at the same times (±0.1 s) | "
+            "{agree} of {count} |\n"
+            "| `mkdocs build --strict` of the whole site | {build} s |\n"
+            "| `make test`: every test ({tests}), on 2 cores | {make_test} |"
+        ),
+        "no_figures": "(`make bench` has not been run on this checkout yet.)",
+        "not_measured": "not measured yet",
+    },
+    "ru": {
+        "counts": (
+            "На страницах сайта **{examples} {w_examples}** ({distinct} {w_programs}, одних и "
+            "тех же на обоих языках): {scripts} {w_scripts}, {jupyter} {w_jupyter} для Jupyter "
+            "и {repl} {w_repl} REPL asyncio; {timed} из них показывают, когда появляется каждая "
+            "строка. "
+            "Страницы урока заканчиваются упражнениями, их {exercises}, и ответы к ним — тоже "
+            "примеры. Тесты запускают каждый пример на "
+            "**{pythons} версиях Python**: {runs} {w_runs} (каждую программу по разу на каждой "
+            "версии) и ещё {real} в реальном времени."
+        ),
+        "fault": "- {name}: ловит `{test}`",
+        "tools": (
+            "- Chromium под управлением Playwright {playwright}: каждая страница, на компьютере "
+            "и на телефоне, в светлой и тёмной теме.\n"
+            "- axe-core {axe}: доступность, на каждой странице во всех четырёх режимах.\n"
+            "- Nu Html Checker {vnu}: корректный HTML на каждой странице.\n"
+            "- Lighthouse {lighthouse}: оценки скорости и доступности (это замер, а не тест: "
+            "`make lighthouse`)."
+        ),
+        "figures": (
+            "Замерено командой `make bench` {date} ({cpus} процессора, Python {python}):\n\n"
+            "| что | сколько |\n|---|---|\n"
+            "| {count} английских примеров подряд, на часах примеров | {virtual} с |\n"
+            "| то же в реальном времени | {real} с (из них {waited} с ожидания) |\n"
+            "| из них те же строки в том же порядке в то же время (±0,1 с) | "
+            "{agree} из {count} |\n"
+            "| `mkdocs build --strict` всего сайта | {build} с |\n"
+            "| `make test`: все тесты ({tests}), на 2 ядрах | {make_test} |"
+        ),
+        "no_figures": "(`make bench` в этой копии проекта ещё не запускали.)",
+        "not_measured": "ещё не замерено",
+    },
+}
+
+
+@cache
+def _exercises(lang: str) -> int:
+    """How many exercises the lesson pages of a language end with."""
+    from tools.examples import exercises
+    from tools.examples.pages import load_site
+    from tools.site import configs
+
+    config = dict(configs(ROOT)).get(lang, ROOT / "mkdocs.yml")
+    site = load_site(config)
+    return sum(
+        len(exercises.exercises_of(site, site.docs_dir / page)[0])
+        for page in exercises.lesson_pages(config)
+    )
+
+
+@cache
+def _examples():
+    from tools.examples.pages import collect
+
+    return collect()[0]
+
+
+# The fault suite's mistakes in Russian, for the Russian page (tools/faults.py names them in English).
+FAULTS_RU = {
+    "a syntax error in a snippet": "синтаксическая ошибка в программе",
+    'an exception inside the `if __name__ == "__main__":` guard': (
+        'исключение внутри `if __name__ == "__main__":`'
+    ),
+    "a wrong output shown under an example": "под примером показан не тот вывод",
+    "a wrong time shown": "показано не то время",
+    "an example in a fence written tagged `Python`, with a wrong output": (
+        "пример в блоке с пометкой `Python` и неверным выводом"
+    ),
+    "an example in a fence written tagged `python3`, with a wrong output": (
+        "пример в блоке с пометкой `python3` и неверным выводом"
+    ),
+    "an example in a fence written tagged `py3`, with a wrong output": (
+        "пример в блоке с пометкой `py3` и неверным выводом"
+    ),
+    "an example in a fence written with `~~~`, with a wrong output": (
+        "пример в блоке `~~~` с неверным выводом"
+    ),
+    "an example in a fence written with attributes, with a wrong output": (
+        "пример в блоке с атрибутами и неверным выводом"
+    ),
+    "an example in a fence written inside an admonition, with a wrong output": (
+        "пример внутри врезки (admonition) с неверным выводом"
+    ),
+    "an example in a fence written inside `<details>`, with a wrong output": (
+        "пример внутри `<details>` с неверным выводом"
+    ),
+    "an example as an indented code block (no fence)": "пример блоком с отступом, без ограждения",
+    "an include of a missing file": "подключение несуществующего файла",
+    "an include of a missing section": "подключение несуществующего раздела файла",
+    "a block that never finishes": "пример, который никогда не заканчивается",
+    "a block reading input()": "пример, который читает input()",
+    'a "never awaited" warning the page does not show': (
+        "предупреждение «never awaited», которого нет на странице"
+    ),
+    "output that depends on the order of a set, shown as fixed": (
+        "вывод зависит от порядка элементов множества, а показан как неизменный"
+    ),
+    "an output block moved under the wrong example": "вывод перенесён под чужой пример",
+    "a Jupyter tab whose code differs from its script tab": (
+        "код на вкладке Jupyter не совпадает с вкладкой скрипта"
+    ),
+    "a text block under an example with no output marker": (
+        "текстовый блок под примером без пометки, что это вывод"
+    ),
+    "a skipped example that the allow-list does not name": (
+        "пропущенный пример, которого нет в списке разрешённых"
+    ),
+    "a page missing its translation": "у страницы нет перевода",
+    "a translation that shows a different example": "в переводе другой пример",
+    "a page missing from one language's nav": "страницы нет в навигации одного из языков",
+    "a broken internal link": "битая внутренняя ссылка",
+    "a lesson page whose exercise is not its last section": (
+        "упражнение — не последний раздел страницы урока"
+    ),
+    "an exercise's answer titled with the answer": "заголовок ответа выдаёт ответ",
+    "a broken anchor": "ссылка на несуществующий якорь",
+    "a hotlinked image": "картинка с чужого сайта",
+    "a notebook cell that raises": "ячейка блокнота падает с ошибкой",
+    "a snippet the notebook includes, changed without `make notebook`": (
+        "программа из блокнота изменена без `make notebook`"
+    ),
+}
+
+
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """Russian noun form for a number: 1 пример, 2 примера, 5 примеров."""
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
+
+
+def _number(value: float, lang: str) -> str:
+    text = f"{value:,}".replace(",", "\u00a0" if lang == "ru" else ",")
+    return text.replace(".", ",") if lang == "ru" else text
+
+
+def counts(lang: str) -> str:
+    from tools.examples import pythons
+
+    examples = _examples()
+    forms = {
+        form: sum(1 for e in examples if e.form == form) for form in ("script", "jupyter", "pycon")
+    }
+    distinct = {
+        (e.form, e.code, r.arguments) for e in examples for r in e.runs if not e.skip_reason
+    }
+    timed = {(e.form, e.code) for e in examples if e.timed}
+    found = len(pythons.interpreters())
+    answers = _exercises(lang)
+    distinct_programs = len({(e.form, e.code) for e in examples})
+    words = {
+        "w_examples": plural(len(examples), "пример", "примера", "примеров"),
+        "w_programs": plural(
+            distinct_programs, "разная программа", "разные программы", "разных программ"
+        ),
+        "w_scripts": plural(forms["script"], "скрипт", "скрипта", "скриптов"),
+        "w_jupyter": plural(forms["jupyter"], "форма", "формы", "форм"),
+        "w_repl": plural(forms["pycon"], "сеанс", "сеанса", "сеансов"),
+        "w_runs": plural(len(distinct) * found, "запуск", "запуска", "запусков"),
+    }
+    return TEXT[lang]["counts"].format(
+        **words,
+        examples=_number(len(examples), lang),
+        distinct=_number(distinct_programs, lang),
+        scripts=forms["script"],
+        jupyter=forms["jupyter"],
+        repl=forms["pycon"],
+        timed=len([e for e in examples if e.timed]),
+        exercises=answers,
+        pythons=found,
+        runs=_number(len(distinct) * found, lang),
+        real=len(timed),
+    )
+
+
+def faults(lang: str) -> str:
+    from tools.faults import FAULTS
+
+    line = TEXT[lang]["fault"]
+    names = FAULTS_RU if lang == "ru" else {}
+    return "\n".join(
+        line.format(name=names.get(f.name, f.name), test=f.caught_by.split("::")[-1])
+        for f in FAULTS
+    )
+
+
+def _locked(path: Path, package: str) -> str:
+    if path.name == "requirements.lock":
+        found = re.search(rf"^{re.escape(package)}==(\S+)$", path.read_text(), re.MULTILINE)
+        return found.group(1) if found else "?"
+    if not path.is_file():
+        return "?"
+    lock = json.loads(path.read_text(encoding="utf-8"))
+    return lock.get("packages", {}).get(f"node_modules/{package}", {}).get("version", "?")
+
+
+def tools(lang: str) -> str:
+    locks = sorted(ROOT.glob("tools/*/package-lock.json"))
+
+    def npm(package: str) -> str:
+        return next((v for v in (_locked(p, package) for p in locks) if v != "?"), "?")
+
+    return TEXT[lang]["tools"].format(
+        playwright=_locked(ROOT / "requirements.lock", "playwright"),
+        axe=npm("axe-core"),
+        vnu=npm("vnu-jar"),
+        lighthouse=npm("lighthouse"),
+    )
+
+
+def figures(lang: str) -> str:
+    words = TEXT[lang]
+    if not BENCH.is_file():
+        return words["no_figures"]
+    data = json.loads(BENCH.read_text(encoding="utf-8"))
+    machine, examples = data["machine"], data["examples"]
+    tests = data.get("tests", {})
+    total = sum(tests.values()) if tests else None
+    unit = " с" if lang == "ru" else " s"
+    make_test = (
+        f"{_number(data['make_test_s'], lang)}{unit}"
+        if "make_test_s" in data
+        else words["not_measured"]
+    )
+    return words["figures"].format(
+        date=machine["date"],
+        cpus=machine["cpus"],
+        python=machine["python"],
+        count=examples["count"],
+        virtual=_number(examples["virtual_s"], lang),
+        real=_number(examples["real_s"], lang),
+        waited=_number(examples["waited_s"], lang),
+        agree=examples["agree"],
+        build=_number(data["build_s"], lang),
+        tests=_number(total, lang) if total else "?",
+        make_test=make_test,
+    )
+
+
+def on_page_markdown(markdown, page, config, files):
+    if "<!-- testing:" not in markdown:
+        return markdown
+    lang = config["theme"]["language"] if config["theme"]["language"] in TEXT else "en"
+    makers = {"counts": counts, "faults": faults, "tools": tools, "figures": figures}
+
+    def replace(match: re.Match) -> str:
+        name = match.group("name")
+        if name not in makers:
+            from mkdocs.exceptions import PluginError
+
+            raise PluginError(f"{page.file.src_uri}: no such marker <!-- testing:{name} -->")
+        return makers[name](lang)
+
+    return MARK.sub(replace, markdown)
