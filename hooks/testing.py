@@ -253,6 +253,8 @@ def faults(lang: str) -> str:
 
 
 def _locked(path: Path, package: str) -> str:
+    if not path.is_file():
+        return "?"
     if path.name == "requirements.lock":
         found = re.search(rf"^{re.escape(package)}==(\S+)$", path.read_text(), re.MULTILINE)
         return found.group(1) if found else "?"

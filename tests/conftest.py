@@ -18,9 +18,14 @@ def built_site():
 
 
 @pytest.fixture(scope="session")
-def batch():
-    """Every example run of this test process, each distinct run once."""
-    runs = Batch()
+def batch(tmp_path_factory):
+    """Every example run of this test session, each distinct run once, also
+    across pytest-xdist's workers (they share a directory for the outcomes)."""
+    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    shared = None
+    if run_id:
+        shared = tmp_path_factory.getbasetemp().parent / f"example-runs-{run_id}"
+    runs = Batch(shared)
     yield runs
     runs.shutdown()
 

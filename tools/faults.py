@@ -45,7 +45,11 @@ class Copy:
                 self.root / name,
                 ignore=shutil.ignore_patterns("__pycache__", "node_modules"),
             )
-        for config in ROOT.glob("mkdocs*.yml"):
+        for config in [
+            *ROOT.glob("mkdocs*.yml"),
+            ROOT / "requirements.lock",
+            ROOT / "pyproject.toml",
+        ]:
             shutil.copy(config, self.root / config.name)
 
     def path(self, relative: str) -> Path:
