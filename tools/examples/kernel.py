@@ -76,7 +76,7 @@ def _example_setup(virtual):
     stream_class.write = TimedWrite()
     for stream in (sys.stdout, sys.stderr):
         stream.__dict__.pop("write", None)
-    baseline = {"tasks": set()}
+    baseline = {"tasks": set(), "names": set(ip.user_ns)}
     def started(info):
         example_clock.limit_in(%(linger)r)
         baseline["tasks"] = set(asyncio.all_tasks(loop))
@@ -105,10 +105,23 @@ def _example_setup(virtual):
     def reset():
         loop.set_task_factory(factory)
         loop.set_exception_handler(handler)
-        ip.reset(new_session=False)
-    import types
+        for name in set(ip.user_ns) - baseline["names"]:
+            del ip.user_ns[name]
+    async def finish(linger, path):
+        # After a cell: its leftover tasks done, its output sent, the record
+        # handed over (and emptied), and the kernel as the next cell expects it.
+        settled = await settle(linger)
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        with open(path, "w") as f:
+            json.dump(log, f)
+        log.clear()
+        reset()
+        return settled
+    import json, types
     # Out of the user's namespace, which reset() empties between examples.
-    sys.modules["__example__"] = types.SimpleNamespace(log=log, settle=settle, reset=reset)
+    sys.modules["__example__"] = types.SimpleNamespace(
+        log=log, settle=settle, reset=reset, finish=finish)
 _example_setup(%(virtual)r)
 del _example_setup
 """
@@ -322,6 +335,19 @@ class Kernel:
     async def reset(self) -> None:
         await self.client.silent("import sys\nsys.modules['__example__'].reset()")
 
+    async def finish(self) -> tuple[bool, list]:
+        """After a cell, in one request: wait for its leftover tasks, take the
+        record of its writes (emptying it), and reset the kernel for the next one."""
+        path = self.tmp / "home" / "log.json"
+        settled = await self.client.silent(
+            "import sys\n_example_settled = await sys.modules['__example__'].finish("
+            f"{self.linger!r}, {str(path)!r})",
+            "_example_settled",
+        )
+        await self.client.drain(quiet=0.05)
+        log = [tuple(entry) for entry in json.loads(path.read_text(encoding="utf-8"))]
+        return settled, log
+
     def cell_run(self, index: int, log: list, settled: bool) -> CellRun:
         msg_id = self.client.msg_id_of[index]
         starts = [(t, r) for t, kind, m, _, r in log if kind == "start" and m == msg_id]
@@ -459,10 +485,8 @@ def run_cell(example, interpreter: Interpreter, clock: str, timeout: float):
 
         async def go():
             index = await k.execute(example.code.rstrip("\n"))
-            settled = await k.settle()
-            cell = k.cell_run(index, await k.log(), settled)
-            await k.reset()
-            return cell
+            settled, log = await k.finish()
+            return k.cell_run(index, log, settled)
 
         cell = kernel.call(go())
     finally:
