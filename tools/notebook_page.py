@@ -206,7 +206,8 @@ def postprocess(content: str, lang: str) -> str:
     styles = re.findall(r"<style[^>]*>(.*?)</style>", content, flags=re.DOTALL)
     content = re.sub(r"<style[^>]*>.*?</style>\n?", "", content, flags=re.DOTALL)
     used = {name for names in re.findall(r'class="([^"]*)"', content) for name in names.split()}
-    stylesheet = "\n".join(prune_css(css, used) for css in [*styles, dark_css])
+    states = set(re.findall(r"\s(data-jp-[\w-]+)=", content))
+    stylesheet = "\n".join(prune_css(css, used, states) for css in [*styles, dark_css])
     return f"<style>{stylesheet}</style>\n{content}"
 
 
@@ -218,8 +219,19 @@ def split(stored: str) -> tuple[str, str]:
     return found.group(1), stored[found.end() :]
 
 
-def prune_css(css: str, used: set[str]) -> str:
-    """Drop the selectors (and rules) that name a class the page never uses.
+# Declarations in JupyterLab's CSS that are not CSS (no browser applies them;
+# the Nu Html Checker reports them): the unprefixed 2009 flexbox draft, a
+# cursor value that does not exist.
+NOT_CSS = re.compile(
+    r"(?<![-\w])(?:box-orient|box-align|box-pack)\s*:[^;}]*;?|\bcursor\s*:\s*normal\s*;?"
+)
+
+
+def prune_css(css: str, used: set[str], attributes: set[str] = frozenset()) -> str:
+    """Drop the selectors (and rules) that name a class the page never uses,
+    or a JupyterLab state attribute (``[data-jp-…]``) the page does not have,
+    and the declarations that are not CSS (:data:`NOT_CSS`); ``@charset``
+    goes too (the stylesheet is served as UTF-8).
 
     nbconvert inlines all of JupyterLab's CSS (about 570 kB) in every notebook
     page; the page uses a small part of it. Selectors with functional
@@ -227,30 +239,31 @@ def prune_css(css: str, used: set[str]) -> str:
     """
     import tinycss2
 
+    def wanted(selector: str) -> bool:
+        # classes only: not the dots inside [attr="a.b"] selectors
+        classes = re.findall(r"\.(-?[_a-zA-Z][\w-]*)", re.sub(r"\[[^\]]*\]", "", selector))
+        states = re.findall(r"\[\s*(data-jp-[\w-]+)", selector)
+        return all(c in used for c in classes) and all(a in attributes for a in states)
+
     out = []
     for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
         if rule.type == "qualified-rule":
             prelude = tinycss2.serialize(rule.prelude)
             selectors = [prelude] if "(" in prelude else prelude.split(",")
-            kept = [
-                s
-                for s in selectors
-                # classes only: not the dots inside [attr="a.b"] selectors
-                if all(
-                    c in used
-                    for c in re.findall(r"\.(-?[_a-zA-Z][\w-]*)", re.sub(r"\[[^\]]*\]", "", s))
-                )
-            ]
-            if kept:
-                out.append(",".join(kept) + "{" + tinycss2.serialize(rule.content) + "}")
+            kept = [s for s in selectors if wanted(s)]
+            body = NOT_CSS.sub("", tinycss2.serialize(rule.content))
+            if kept and body.strip():
+                out.append(",".join(kept) + "{" + body + "}")
         elif (
             rule.type == "at-rule"
             and rule.lower_at_keyword in {"media", "supports"}
             and rule.content
         ):
-            inner = prune_css(tinycss2.serialize(rule.content), used)
+            inner = prune_css(tinycss2.serialize(rule.content), used, attributes)
             if inner.strip():
                 out.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{{inner}}}")
+        elif rule.type == "at-rule" and rule.lower_at_keyword == "charset":
+            continue
         elif rule.type != "error":  # a browser drops what it cannot parse, too
             out.append(tinycss2.serialize([rule]))
     return "\n".join(out)
