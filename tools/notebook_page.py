@@ -141,7 +141,9 @@ def postprocess(content: str, lang: str) -> str:
       every load); the copy buttons get the role their label needs, without
       the stray ``,=""`` attribute nbconvert's template writes.
     * Fewer elements: the cells' empty collapser ``<div>``s go (JupyterLab
-      hides them anyway).
+      hides them anyway) and so do a Markdown cell's empty prompt, the
+      spans around names and whitespace in code (drawn in the code's own
+      colour), and a wrapper and a path in each copy button's icon.
 
     Returns the page as :func:`split` reads it: ``<style>`` with the
     stylesheet, then the HTML.
@@ -203,6 +205,20 @@ def postprocess(content: str, lang: str) -> str:
         '<clipboard-copy ,="" aria-label=', '<clipboard-copy role="button" aria-label='
     )
     content = re.sub(r'<div class="jp-Collapser [^"]*">\s*</div>\n?', "", content)
+    # A Markdown cell's empty prompt (JupyterLab hides it).
+    content = re.sub(
+        r'<div data-search-exclude class="jp-InputPrompt [^"]*">\s*</div>', "", content
+    )
+    # The copy button's icon in one path, without the <div> around it.
+    content = re.sub(
+        r"<div>\s*(<span class=\"notice\"[^<]*</span>)\s*(<svg[^>]*>)\s*"
+        r'<path d="([^"]*)"[^>]*></path>\s*<path d="([^"]*)"[^>]*></path>\s*</svg>\s*</div>',
+        r'\1\2<path d="\3 \4" fill="currentColor" fill-rule="evenodd"></path></svg>',
+        content,
+    )
+    # Names and whitespace are drawn in the code's own colour: no span (as
+    # hooks/code_spans.py does for the other pages).
+    content = re.sub(r'<span class="[nw]">([^<]*)</span>', r"\1", content)
     styles = re.findall(r"<style[^>]*>(.*?)</style>", content, flags=re.DOTALL)
     content = re.sub(r"<style[^>]*>.*?</style>\n?", "", content, flags=re.DOTALL)
     used = {name for names in re.findall(r'class="([^"]*)"', content) for name in names.split()}
