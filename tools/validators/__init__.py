@@ -12,6 +12,7 @@ tools/browser.py does for Chromium). Nothing is downloaded at run time.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import shutil
 import subprocess
@@ -47,10 +48,24 @@ def installed(package: str) -> str | None:
 
 
 def install() -> None:
-    """``npm ci`` here unless the pinned versions are already installed.
+    """``npm ci`` here unless the pinned versions are already installed (one
+    process at a time: the test processes may all ask at once).
     (``--ignore-scripts``: vnu-jar's install script would download a Java.)"""
-    if all(installed(p) == pinned(p) for p in ("vnu-jar", "axe-core")):
+    if _current():
         return
+    with open(HERE / ".install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not _current():
+            _npm_ci()
+
+
+def _current() -> bool:
+    return all(installed(p) == pinned(p) for p in ("vnu-jar", "axe-core"))
+
+
+def _npm_ci() -> None:
+    if shutil.which("npm") is None:
+        apt.install("npm")
     if shutil.which("npm") is None:
         raise ValidatorUnavailable(
             "npm is not installed: the HTML and accessibility checks need Node.js and npm "
