@@ -67,19 +67,20 @@ def targets(site: Path) -> list[Target]:
 
 
 def pytest_generate_tests(metafunc):
-    # All the tests of one page run in the same test process (--dist loadgroup),
-    # which loads the page once for all of them.
+    # All the tests of one page run in the same test process, which loads the
+    # page once for all of them: their ids are the page's, "lang/path", which
+    # tests/conftest.py groups them by.
     if "site_page" in metafunc.fixturenames:
         pages = pages_of(build_once())
         metafunc.parametrize(
             "site_page",
-            [pytest.param(p, id=p.id, marks=pytest.mark.xdist_group(p.id)) for p in pages],
+            [pytest.param(p, id=p.id) for p in pages],
         )
     if "any_page" in metafunc.fixturenames:
         found = targets(build_once())
         metafunc.parametrize(
             "any_page",
-            [pytest.param(t, id=t.id, marks=pytest.mark.xdist_group(t.id)) for t in found],
+            [pytest.param(t, id=t.id) for t in found],
         )
     if "lang" in metafunc.fixturenames:
         codes = [lang.code for lang in languages()]

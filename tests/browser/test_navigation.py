@@ -144,8 +144,8 @@ def open_search(tab, lang: str, built_site) -> None:
 @pytest.fixture(scope="session")
 def search_page(browser, base_url, built_site):
     """``search_page(lang) -> (tab, watch)``: the language's home page with its
-    search index loaded, one tab per language for every search test (they
-    run in one test process: their xdist group)."""
+    search index loaded, one tab per language for every search test (their
+    ids, "lang/search/…", put them in one test process: tests/conftest.py)."""
     opened: dict[str, tuple] = {}
 
     def get(lang: str):
@@ -166,13 +166,9 @@ def search_page(browser, base_url, built_site):
         context.close()
 
 
-def in_search_group(lang: str):
-    return pytest.mark.xdist_group(f"search-{lang}")
-
-
 @pytest.mark.parametrize(
     ("search_lang", "query", "expected"),
-    [pytest.param(*s, id=f"{s[0]}-{s[1]}", marks=in_search_group(s[0])) for s in SEARCHES],
+    [pytest.param(*s, id=f"{s[0]}/search/{s[1]}") for s in SEARCHES],
 )
 def test_search_finds_the_right_page(search_page, search_lang, query, expected):
     lang = search_lang
@@ -197,10 +193,7 @@ def page_title(page: Page, built_site) -> str:
 
 @pytest.mark.parametrize(
     "search_lang",
-    [
-        pytest.param(lang.code, id=lang.code, marks=in_search_group(lang.code))
-        for lang in languages()
-    ],
+    [pytest.param(lang.code, id=f"{lang.code}/search/titles") for lang in languages()],
 )
 def test_search_finds_every_page_by_its_title(search_page, built_site, search_lang):
     tab, watch = search_page(search_lang)

@@ -30,7 +30,16 @@ from urllib.parse import unquote, urlsplit
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.copying import Copied, click_every_copy_button
-from tests.browser.website import DESKTOP, PHONE, SCREENSHOTS, Page, Watch, language, languages
+from tests.browser.website import (
+    DESKTOP,
+    PHONE,
+    SCREENSHOTS,
+    Page,
+    Watch,
+    follow,
+    language,
+    languages,
+)
 from tools.validators import axe_source
 
 MODES = {
@@ -192,18 +201,7 @@ class Visitor:
             if mode == "desktop":
                 context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
             current = [Watch(base_url)]
-            for event in (
-                "console",
-                "weberror",
-                "request",
-                "requestfailed",
-                "requestfinished",
-                "response",
-            ):
-                context.on(
-                    event,
-                    lambda item, event=event, current=current: current[-1].handle(event, item),
-                )
+            follow(context, current)
             self.contexts[mode] = context
             self.watches[mode] = current
             self.tabs[mode] = context.new_page()
