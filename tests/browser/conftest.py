@@ -6,7 +6,9 @@ The Chromium comes from :mod:`tools.browser` (``$CHROMIUM_PATH``,
 browser they fail, saying how to get one.
 
 Tests that take a ``site_page`` argument run once per page of the built site,
-every language; tests that take ``lang`` run once per language.
+every language; ``any_page``, once per page and per language's 404 page;
+``lang``, once per language. The per-page tests read what the ``visit``
+fixture found on that page's one load per mode (visits.py).
 """
 
 from __future__ import annotations
