@@ -223,7 +223,8 @@ def postprocess(content: str, lang: str) -> str:
     content = re.sub(r"<style[^>]*>.*?</style>\n?", "", content, flags=re.DOTALL)
     used = {name for names in re.findall(r'class="([^"]*)"', content) for name in names.split()}
     states = set(re.findall(r"\s(data-jp-[\w-]+)=", content))
-    stylesheet = "\n".join(prune_css(css, used, states) for css in [*styles, dark_css])
+    pruned = "\n".join(prune_css(css, used, states) for css in [*styles, dark_css])
+    stylesheet = without_unused_variables(without_repeats(pruned))
     return f"<style>{stylesheet}</style>\n{content}"
 
 
@@ -283,6 +284,79 @@ def prune_css(css: str, used: set[str], attributes: set[str] = frozenset()) -> s
         elif rule.type != "error":  # a browser drops what it cannot parse, too
             out.append(tinycss2.serialize([rule]))
     return "\n".join(out)
+
+
+def _rules(css: str) -> list:
+    import tinycss2
+
+    return tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+
+
+def without_repeats(css: str) -> str:
+    """Each rule once: where the same rule (the same selectors, however
+    quoted, and declarations) comes again, the earlier copy goes (the later
+    one wins over it anyway). nbconvert's page and mkdocs-jupyter's theme
+    carry the same palettes more than once."""
+    import tinycss2
+
+    rules = _rules(css)
+    keys = []
+    for rule in rules:
+        text = tinycss2.serialize([rule])
+        keys.append(re.sub(r"""=(["'])([^"']*)\1\]""", r"=\2]", text))
+    last = {key: index for index, key in enumerate(keys)}
+    return "\n".join(
+        tinycss2.serialize([rule]) for index, rule in enumerate(rules) if last[keys[index]] == index
+    )
+
+
+def _reads(css: str) -> set[str]:
+    return set(re.findall(r"var\(\s*(--[\w-]+)", css))
+
+
+def without_unused_variables(css: str) -> str:
+    """Drop the custom properties (``--jp-…: …``) that nothing reads: not this
+    stylesheet, not the site's (overrides/), not Material's. JupyterLab
+    defines some thousand of them, icons included as inline SVG. Rules that
+    can never match (``.jupyter-wrapper :root``) go too."""
+    import material
+    import tinycss2
+
+    theme = Path(material.__file__).parent / "templates" / "assets" / "stylesheets"
+    others = [*theme.glob("*.css"), *(ROOT / "overrides").rglob("*.css")]
+    outside = set().union(*(_reads(p.read_text(encoding="utf-8")) for p in others))
+
+    rules = [r for r in _rules(css) if not re.search(r"\S\s+:root\b", _prelude(r))]
+    while True:
+        read = outside | _reads("\n".join(tinycss2.serialize([r]) for r in rules))
+        kept, dropped = [], False
+        for rule in rules:
+            if rule.type != "qualified-rule":
+                kept.append(rule)
+                continue
+            declarations = tinycss2.parse_declaration_list(
+                rule.content, skip_comments=True, skip_whitespace=True
+            )
+            keep = [
+                d
+                for d in declarations
+                if d.type != "declaration" or not d.name.startswith("--") or d.name in read
+            ]
+            dropped |= len(keep) != len(declarations)
+            if keep:
+                body = ";".join(tinycss2.serialize([d]).strip() for d in keep)
+                kept.append(tinycss2.parse_one_rule(f"{_prelude(rule)}{{{body}}}"))
+            else:
+                dropped = True
+        rules = kept
+        if not dropped:
+            return "\n".join(tinycss2.serialize([r]) for r in rules)
+
+
+def _prelude(rule) -> str:
+    import tinycss2
+
+    return tinycss2.serialize(rule.prelude) if rule.type == "qualified-rule" else ""
 
 
 def render(ipynb: str, lang: str) -> str:
