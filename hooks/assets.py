@@ -10,6 +10,9 @@ After each build (``mkdocs build`` and ``mkdocs serve`` alike):
   ``lunr.<lang>`` for each search language but English, and ``lunr.multi``
   for more than one language (``tinyseg``/``wordcut`` for ja, th, hi). The
   rest go.
+* **The site's own stylesheets and script without their comments** (the
+  files from overrides/assets/: their comments explain each rule to
+  contributors, not to browsers).
 * **The search index as UTF-8.** Material writes it with ``\\uXXXX`` escapes:
   Russian text triples in size. Rewritten with the characters themselves.
 * **hreflang alternates are not language roots.** Material's script treats
@@ -80,6 +83,23 @@ def prune_lunr(assets: Path, langs: list[str]) -> None:
         lunr.rmdir()
 
 
+OWN_ASSETS = Path(__file__).resolve().parents[1] / "overrides" / "assets"
+BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+LINE_COMMENT = re.compile(r"^\s*//.*$", re.MULTILINE)
+
+
+def without_comments(assets: Path) -> None:
+    for source in [*OWN_ASSETS.rglob("*.css"), *OWN_ASSETS.rglob("*.js")]:
+        built = assets / source.relative_to(OWN_ASSETS)
+        if not built.is_file():
+            continue
+        text = BLOCK_COMMENT.sub("", source.read_text(encoding="utf-8"))
+        if source.suffix == ".js":
+            text = LINE_COMMENT.sub("", text)
+        lines = [line.rstrip() for line in text.splitlines()]
+        built.write_text("\n".join(line for line in lines if line.strip()) + "\n", "utf-8")
+
+
 def index_as_utf8(site_dir: Path) -> None:
     path = site_dir / "search" / "search_index.json"
     if path.is_file():
@@ -111,4 +131,5 @@ def on_post_build(config, **kwargs):
         drop_source_maps(assets)
         prune_lunr(assets, search_languages(config))
         hreflang_links_are_not_roots(assets)
+        without_comments(assets)
     index_as_utf8(site_dir)

@@ -55,7 +55,7 @@
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(fix); // every page, instant navigation included
+    window.document$.subscribe(fix); /* every page, instant navigation included */
   } else {
     document.addEventListener("DOMContentLoaded", fix);
   }
