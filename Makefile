@@ -9,7 +9,7 @@ PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup serve serve-ru build notebook test bench browser lighthouse translations lock clean
+.PHONY: setup pythons faults serve serve-ru build notebook test examples outputs bench bench-concurrency browser lighthouse translations lock clean
 
 $(INSTALLED): requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ $(INSTALLED): requirements.lock
 	touch $@
 
 setup: $(INSTALLED)
+
+## pythons: a small virtualenv for each other Python 3.11+ the examples run on (.cache/pythons/)
+pythons: setup
+	$(BIN)/python -m tools.examples.pythons --setup
 
 ## serve: the English site with live reload (pages and snippets/) on http://127.0.0.1:8000/
 serve: setup
@@ -34,13 +38,29 @@ build: setup
 notebook: setup
 	$(BIN)/python -m tools.notebook_page
 
-## test: every test (examples, harness, build, languages, notebook, browser)
-test: setup
-	$(BIN)/python -m pytest -n 2
+## test: every test (examples on every Python, harness, build, languages, notebook, browser); PAGE=docs/en/tasks.md: that page's examples, build and browser checks
+test: pythons
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+## examples: only the examples (pages, Jupyter forms, REPL, notebook); PYTHONS="python3.14 ..." picks the Pythons
+examples: pythons
+	$(BIN)/python -m pytest -n 2 --dist loadfile tests/test_examples.py tests/test_notebook.py
+
+## outputs: rewrite the pages' output blocks from real runs (PAGE=docs/en/tasks.md: that page and its translations)
+outputs: pythons
+	$(BIN)/python -m tools.examples.outputs $(if $(PAGE),--page $(PAGE))
+
+## faults: plant every known contributor mistake in a throw-away copy; print what catches it
+faults: pythons
+	$(BIN)/python -m tools.faults
 
 ## bench: virtual vs real clock, build and test timings (not a test)
 bench: setup
 	$(BIN)/python -m tools.bench
+
+## bench-concurrency: threads vs asyncio, measured: the "measured" page's data file and charts (not a test)
+bench-concurrency: setup
+	$(BIN)/python -m tools.bench_concurrency
 
 ## browser: find or install the Chromium the browser tests use (the tests do this by themselves)
 browser: setup

@@ -21,6 +21,7 @@ may keep it for good), linked from that page's head (overrides/main.html).
 from __future__ import annotations
 
 import hashlib
+import os
 import posixpath
 import sys
 import types
@@ -93,6 +94,10 @@ def on_files(files, config):
     files.append(File.generated(config, name, content=css))
     _build["stylesheet"] = name
     page = NotebookFile.generated(config, nbtools.FILE_NAME, content=_build["ipynb"])
+    # Edit and view-source links lead to the page's real source, relative to the
+    # docs folder that edit_uri names (docs/<lang>/notebook.ipynb does not exist).
+    source = nbtools.source_path(_build["lang"])
+    page.edit_uri = Path(os.path.relpath(source, config["docs_dir"])).as_posix()
     files.append(page)
     # The download: the very same .ipynb, next to the page (…/notebook/notebook.ipynb).
     download = File.generated(config, "notebook.download.ipynb", content=_build["ipynb"])

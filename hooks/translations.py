@@ -151,6 +151,90 @@ def stamp(path: Path) -> str:
     return current
 
 
+# --- the same pages, examples and navigation in every language ---------------
+
+
+def _pages(directory: Path) -> list[str]:
+    return sorted(p.relative_to(directory).as_posix() for p in directory.rglob("*.md"))
+
+
+def _includes(path: Path) -> list[tuple[int, str]]:
+    from tools.examples.blocks import INCLUDE
+
+    return [
+        (number, m.group("target"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if (m := INCLUDE.match(line))
+    ]
+
+
+def missing_twins(lang: str, root: Path = ROOT) -> list[str]:
+    """Pages of docs/en/ with no twin in docs/<lang>/, and the other way round."""
+    english, other = root / "docs" / "en", root / "docs" / lang
+    missing = [
+        f"docs/en/{p} has no docs/{lang}/{p}: translate it (same file name)"
+        for p in _pages(english)
+        if not (other / p).exists()
+    ]
+    return missing + [
+        f"docs/{lang}/{p} has no docs/en/{p}" for p in _pages(other) if not (english / p).exists()
+    ]
+
+
+def include_differences(lang: str, root: Path = ROOT) -> list[str]:
+    """Twins that do not include the same snippets in the same order."""
+    english = root / "docs" / "en"
+    problems = []
+    for page in _pages(english):
+        translated = root / "docs" / lang / page
+        if not translated.exists():
+            continue  # reported by missing_twins
+        ours, theirs = _includes(english / page), _includes(translated)
+        for (n_en, en), (n_tr, tr) in zip(ours, theirs, strict=False):
+            if en != tr:
+                problems.append(
+                    f'docs/en/{page}:{n_en} includes "{en}" where docs/{lang}/{page}:{n_tr} '
+                    f'includes "{tr}": show the same examples in the same order in both'
+                )
+                break
+        else:
+            if len(ours) != len(theirs):
+                longer, shorter = (f"docs/en/{page}", f"docs/{lang}/{page}")
+                if len(theirs) > len(ours):
+                    longer, shorter = shorter, longer
+                problems.append(
+                    f"{longer} has {max(len(ours), len(theirs))} snippet includes, {shorter} only "
+                    f"{min(len(ours), len(theirs))}: show the same examples in both"
+                )
+    return problems
+
+
+def nav_files(config: Path) -> list[str]:
+    from mkdocs.config import load_config
+
+    def walk(items):
+        for item in items:
+            value = next(iter(item.values())) if isinstance(item, dict) else item
+            yield from walk(value) if isinstance(value, list) else [value]
+
+    return list(walk(load_config(str(config))["nav"]))
+
+
+def nav_differences(config: Path, root: Path = ROOT) -> list[str]:
+    """A language's nav lists other pages, or in another order, than mkdocs.yml's."""
+    ours, theirs = nav_files(root / "mkdocs.yml"), nav_files(config)
+    if theirs == ours:
+        return []
+    return [
+        (
+            f"the nav of {config.name} lists {theirs}; mkdocs.yml lists {ours}: list the same "
+            f"pages in the same order in both (missing from {config.name}: "
+            f"{sorted(set(ours) - set(theirs))}; missing from mkdocs.yml: "
+            f"{sorted(set(theirs) - set(ours))})"
+        )
+    ]
+
+
 # --- mkdocs hook -----------------------------------------------------------
 
 

@@ -1,8 +1,11 @@
 import os
+from pathlib import Path
 
 import pytest
 
 from tests.browser.website import built_site as build_once
+from tools.examples import pythons
+from tools.examples.batch import Batch
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
@@ -12,6 +15,55 @@ def built_site():
     """The whole site, every language, built once per test process (strict);
     the browser tests serve this same build."""
     return build_once()
+
+
+@pytest.fixture(scope="session")
+def batch():
+    """Every example run of this test process, each distinct run once."""
+    runs = Batch()
+    yield runs
+    runs.shutdown()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Which Pythons the examples were checked on, and which not, and why."""
+    terminalreporter.section("Pythons")
+    for line in pythons.summary():
+        terminalreporter.write_line(line)
+
+
+def _about_the_page(item, page) -> bool | None:
+    """Whether a test is about ``page`` (docs/<lang>/X.md): an example shown on
+    it, or the built page in the browser; None for a test about no page."""
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    for value in params.values():
+        source = getattr(value, "source", None)  # a built page (tests/browser)
+        if source is not None:
+            return source.resolve() == page.resolve()
+        shown_on = getattr(value, "page", None)  # an example
+        if isinstance(shown_on, (str, __import__("pathlib").Path)) and str(shown_on).endswith(
+            ".md"
+        ):
+            return str(shown_on) == str(page)
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    """``PAGE=docs/en/tasks.md make test``: only that page's examples (on every
+    Python), its built page in the browser, and the build."""
+    page = os.environ.get("PAGE")
+    if not page:
+        return
+    path = Path(page)
+    if not path.is_file():
+        raise pytest.UsageError(f"PAGE={page}: no such page (docs/<lang>/NAME.md)")
+    kept, dropped = [], []
+    for item in items:
+        about = _about_the_page(item, path)
+        build = item.path.name == "test_build.py"
+        (kept if about or (about is None and build) else dropped).append(item)
+    items[:] = kept
+    config.hook.pytest_deselected(items=dropped)
 
 
 def pytest_xdist_make_scheduler(config, log):

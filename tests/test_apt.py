@@ -28,7 +28,7 @@ def fake_apt(tmp_path, monkeypatch, busy: int):
     script.write_text(FAKE_APT.format(log=log, busy=busy))
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("PATH", f"{script.parent}{os.pathsep}{os.environ['PATH']}")
-    monkeypatch.setattr(apt, "available", lambda: True)
+    monkeypatch.setattr(apt, "can_install", lambda: True)
     monkeypatch.setattr(apt.time, "sleep", lambda seconds: None)
     return log
 
@@ -39,7 +39,7 @@ def test_install_waits_for_the_lock_another_apt_get_holds(tmp_path, monkeypatch)
     calls = log.read_text().splitlines()
     assert len(calls) == 4, calls  # update twice refused, then update, then install
     assert all(f"DPkg::Lock::Timeout={apt.LOCK_TIMEOUT}" in call for call in calls)
-    assert calls[-1].endswith("install -y --no-install-recommends chromium")
+    assert calls[-1].endswith("install -y -q --no-install-recommends chromium")
 
 
 def test_install_gives_up_on_other_errors(tmp_path, monkeypatch, capsys):

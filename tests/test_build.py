@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from mkdocs.config import load_config
 
-from tests.harness.planted import build_with
+from tools.examples.planted import build_with
 from tools.site import configs
 
 
@@ -45,3 +45,31 @@ def test_strict_build_rejects_broken_links(tmp_path, link, complaint):
     done = build_with("mkdocs.yml", docs, tmp_path / "out", "nav: [index.md, other.md]\n")
     assert done.returncode != 0, "a broken link passed mkdocs build --strict"
     assert complaint in done.stderr, done.stderr
+
+
+def test_the_site_build_the_tests_trust_is_strict(tmp_path):
+    """tools.site.build (make build, and the build every other test uses) fails
+    on a broken link: mkdocs' quiet mode would drop the warning uncounted."""
+    import uuid
+
+    from tools.site import ROOT, BuildFailed, build
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Home\n\nSee [the other page](missing.md).\n")
+    config = ROOT / f".planted-{uuid.uuid4().hex}.yml"
+    config.write_text(f"INHERIT: mkdocs.yml\ndocs_dir: {docs}\nnav: [index.md]\n")
+    try:
+        with pytest.raises(BuildFailed, match="missing.md"):
+            build(tmp_path / "out", config_files=[("en", config)])
+    finally:
+        config.unlink()
+
+
+def test_no_page_loads_anything_from_another_host(built_site):
+    """Read from the built HTML (the browser tests see the requests too): no
+    hotlinked image, CDN script, web font or stylesheet from elsewhere."""
+    from tools.site import external_resources
+
+    found = external_resources(built_site)
+    assert not found, "the site must serve everything itself:\n" + "\n".join(found)

@@ -1,12 +1,64 @@
-"""Every Python block on every page runs as a reader would run it and prints
-what the page shows under it (times included, on a virtual clock)."""
+"""Every example on every page runs as a reader runs it, on every Python the
+machine has (3.11 and newer), and prints what the page shows under it — times
+included, on the example's clock; and every timed example, run once more in
+real time, prints the same lines in the same order at the times shown.
+
+Nothing a page shows goes unchecked: every fence is an example, an output
+compared with what it prints, a command the tests run, or marked as none of
+these (tools/examples/pages.py).
+"""
+
+from __future__ import annotations
+
+import subprocess
 
 import pytest
 
-from tests.harness.pages import collect
-from tests.harness.run import check, run
+from tools.examples import pythons, sandbox
+from tools.examples.check import check, check_real_time
+from tools.examples.pages import collect
+from tools.examples.run import SITEDIR
 
 EXAMPLES, PROBLEMS = collect()
+INTERPRETERS = pythons.interpreters()
+
+
+def _cases():
+    for example in EXAMPLES:
+        for number, run in enumerate(example.runs):
+            suffix = f", {run.command}" if number else ""
+            for interpreter in INTERPRETERS:
+                test_id = f"{example.where}[{example.form}{suffix}]-{interpreter.minor}"
+                yield pytest.param(example, run, interpreter, id=test_id)
+
+
+def _timed_cases():
+    for example in EXAMPLES:
+        for number, run in enumerate(example.runs):
+            if any(o.timed for o in run.outputs):
+                suffix = f", {run.command}" if number else ""
+                yield pytest.param(example, run, id=f"{example.where}[{example.form}{suffix}]")
+
+
+CASES = list(_cases())
+TIMED = list(_timed_cases())
+
+
+@pytest.fixture(scope="module")
+def started(batch):
+    """Every run, started in the background; the tests wait for theirs."""
+    if sandbox.bwrap() is None:
+        pytest.fail(sandbox.HOW_TO_GET_IT)
+    default = pythons.default()
+    for case in TIMED:
+        example, run = case.values
+        if not example.skip_reason:
+            batch.submit(example, run, default, "real")
+    for case in CASES:
+        example, run, interpreter = case.values
+        if not example.skip_reason:
+            batch.submit(example, run, interpreter, "virtual")
+    return batch
 
 
 def test_pages_have_examples():
@@ -15,13 +67,107 @@ def test_pages_have_examples():
     )
 
 
-def test_every_python_fence_is_runnable_or_marked():
+def test_every_fence_is_known_and_every_output_compared():
     assert not PROBLEMS, "\n".join(map(str, PROBLEMS))
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=[e.test_id for e in EXAMPLES])
-def test_example_prints_what_the_page_shows(example):
+def test_examples_run_on_more_than_one_python():
+    """CI here has 3.11, 3.12 and 3.13; a lone interpreter means the search broke."""
+    found = [i.minor for i in INTERPRETERS]
+    assert len(found) >= 2 or pythons._requested(), f"only {found}: " + "; ".join(pythons.summary())
+
+
+@pytest.mark.parametrize(("example", "run", "interpreter"), CASES)
+def test_example_prints_what_the_page_shows(example, run, interpreter, started):
     if example.skip_reason:
         pytest.skip(f"{example.where}: {example.skip_reason}")
-    problems = check(example, run(example))
+    outcome = started.outcome(example, run, interpreter, "virtual")
+    problems = check(example, run, outcome, interpreter.minor)
     assert not problems, "\n\n".join(problems)
+
+
+@pytest.mark.parametrize(("example", "run"), TIMED)
+def test_timed_example_keeps_its_times_in_real_time(example, run, started):
+    if example.skip_reason:
+        pytest.skip(f"{example.where}: {example.skip_reason}")
+    default = pythons.default()
+    outcome = started.outcome(example, run, default, "real")
+    problems = check_real_time(example, run, outcome, default.minor)
+    if problems:  # the machine may have been busy: once more, alone
+        outcome = started.rerun(example, run, default, "real")
+        problems = check_real_time(example, run, outcome, default.minor)
+    assert not problems, "\n\n".join(problems)
+
+
+PROBE = """
+import asyncio, time, warnings
+warnings.simplefilter("error")
+async def main():
+    await asyncio.sleep(1)
+    await asyncio.to_thread(time.sleep, 0)
+    async with asyncio.TaskGroup() as group:
+        group.create_task(asyncio.sleep(1))
+asyncio.run(main())
+time.sleep(0.5)
+print("no warning")
+"""
+
+
+@pytest.mark.parametrize("interpreter", INTERPRETERS, ids=[i.minor for i in INTERPRETERS])
+def test_the_harness_adds_no_warning_of_its_own(interpreter, tmp_path):
+    """Under -X dev with every warning an error, the example's clock (loaded
+    into every example) uses no deprecated API: nothing of 3.14's event-loop
+    policy deprecation, nothing an example would print because of us."""
+    python = str(pythons.ensure_venv(interpreter))
+    done = subprocess.run(
+        [python, "-X", "dev", "-W", "error", "-c", PROBE],
+        env={"PYTHONPATH": str(SITEDIR), "EXAMPLE_CLOCK": "virtual", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0 and done.stdout == "no warning\n", done.stdout + done.stderr
+
+
+def test_every_code_block_a_built_page_shows_is_one_the_harness_reads(built_site):
+    """Nothing a page shows escapes the harness (tools/examples/audit.py)."""
+    from tools.examples.audit import built_page, unread_blocks
+    from tools.examples.pages import load_site, site_configs
+    from tools.site import prefix
+
+    problems = []
+    for config in site_configs():
+        site = load_site(config)
+        for page in site.pages():
+            html_file = built_page(site, page, built_site / prefix(site.lang))
+            where = str(page.relative_to(config.parent))
+            problems += unread_blocks(site, page, html_file.read_text(encoding="utf-8"), where)
+    assert not problems, "\n".join(problems)
+
+
+def test_pytest_codeblocks_finds_no_python_block_the_harness_misses():
+    """pytest-codeblocks (whose marker syntax the pages use) reads the pages'
+    ``` fences independently: every Python block it finds, the harness has."""
+    import io
+    import re
+
+    from pytest_codeblocks import extract_from_buffer
+
+    from tools.examples.pages import PYTHON_LANGUAGES, load_site, site_configs
+
+    ours = {(e.page, e.line) for e in EXAMPLES}
+    missing = []
+    for config in site_configs():
+        site = load_site(config)
+        for page in site.pages():
+            # Only the fences: it would stop at a second output block of one
+            # example (the harness's per-version outputs), which is not in question here.
+            text = re.sub(r"<!--\s*pytest-codeblocks:expected-output\s*-->", "", page.read_text())
+            for block in extract_from_buffer(io.StringIO(text)):
+                language = (block.syntax or "").strip().lstrip("{").strip().split(" ")[0]
+                if language.lstrip(".").lower() in PYTHON_LANGUAGES:
+                    rel = page.relative_to(config.parent)
+                    if (rel, block.lineno) not in ours:
+                        missing.append(f"{rel}:{block.lineno}")
+    assert ours and not missing, f"Python blocks the harness does not read: {missing}"

@@ -1,19 +1,26 @@
-"""The harness itself: planted faults in a throw-away site must each fail, with
-a message that names the page (file:line) and the snippet and says what to do."""
+"""The harness itself: mistakes a contributor can make, each planted in a
+throw-away site, must each fail with a message that names the page
+(file:line) and the snippet and says what to do; and the examples' clock must
+never make an example print what it does not print in real time."""
+
+from __future__ import annotations
 
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from tests.harness.pages import collect
-from tests.harness.run import check, run
+from tools.examples import pythons
+from tools.examples.check import TOLERANCE, check, check_real_time
+from tools.examples.pages import collect
+from tools.examples.run import Outcome, run
 
 CONFIG = """\
 site_name: planted
-docs_dir: docs/en
+docs_dir: docs/{lang}
 theme:
   name: material
+  language: {lang}
 markdown_extensions:
   - pymdownx.superfences
   - pymdownx.tabbed:
@@ -41,7 +48,7 @@ asyncio.run(main())
 GOOD_PAGE = """\
 # Page
 
-=== "Script"
+=== "Script / PyCharm"
 
     ```python title="hello.py"
     --8<-- "demo/hello.py"
@@ -63,199 +70,605 @@ GOOD_PAGE = """\
 
     <!--pytest-codeblocks:expected-output-->
     ```text
-    hello
-    finished
+    0.0 s  hello
+    3.0 s  finished
     ```
 """
 
 
-def make_site(tmp_path: Path, page: str, snippets: dict[str, str] | None = None) -> Path:
-    (tmp_path / "mkdocs.yml").write_text(CONFIG)
-    (tmp_path / "docs" / "en").mkdir(parents=True)
-    (tmp_path / "docs" / "en" / "page.md").write_text(textwrap.dedent(page))
+def make_site(
+    tmp_path: Path, page: str, snippets: dict[str, str | bytes] | None = None, lang: str = "en"
+) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "mkdocs.yml").write_text(CONFIG.format(lang=lang))
+    (tmp_path / "docs" / lang).mkdir(parents=True)
+    (tmp_path / "docs" / lang / "page.md").write_text(textwrap.dedent(page))
     for name, text in {"demo/hello.py": GOOD_SNIPPET, **(snippets or {})}.items():
         path = tmp_path / "snippets" / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text)
     return tmp_path
 
 
-def failures(root: Path) -> list[str]:
+def problems_of(root: Path) -> list[str]:
+    return [str(p) for p in collect([root / "mkdocs.yml"], root=root)[1]]
+
+
+def failures(root: Path, interpreter=None, clock: str = "virtual") -> list[str]:
     """Everything the harness reports for the site at root: collection problems
-    and the problems of every example run."""
+    and the problems of every run of every example."""
     examples, problems = collect([root / "mkdocs.yml"], root=root)
+    interpreter = interpreter or pythons.default()
     found = [str(p) for p in problems]
     for example in examples:
-        found += check(example, run(example))
+        for shown in example.runs:
+            outcome = run(example, shown, interpreter, clock)
+            found += check(example, shown, outcome, interpreter.minor)
+            if clock == "real":
+                found += check_real_time(example, shown, outcome, interpreter.minor)
     return found
+
+
+def script_page(snippet: str, output: str, title: str = "x.py") -> str:
+    fence = f'```python title="{title}"\n--8<-- "demo/{title}"\n```\n'
+    if output is None:
+        return "# P\n\n" + fence
+    return f"# P\n\n{fence}\n<!--pytest-codeblocks:expected-output-->\n```text\n{output}```\n"
+
+
+def planted(tmp_path, snippet: str, output: str | None, **kw) -> list[str]:
+    page = script_page(snippet, output)
+    return failures(make_site(tmp_path, page, {"demo/x.py": snippet}), **kw)
+
+
+# --- a correct page ------------------------------------------------------------------
 
 
 def test_a_correct_page_passes(tmp_path):
     root = make_site(tmp_path, GOOD_PAGE)
     examples, _ = collect([root / "mkdocs.yml"], root=root)
-    assert [e.jupyter for e in examples] == [False, True]
+    assert [e.form for e in examples] == ["script", "jupyter"]
     assert failures(root) == []
+
+
+def test_a_correct_page_passes_in_real_time(tmp_path):
+    assert failures(make_site(tmp_path, GOOD_PAGE), clock="real") == []
+
+
+# --- outputs: compared, exactly --------------------------------------------------------
 
 
 def test_snippet_that_raises_inside_main_guard_fails(tmp_path):
     raising = (
         'def main():\n    raise ValueError("boom")\n\n\nif __name__ == "__main__":\n    main()\n'
     )
-    page = '```python\n--8<-- "demo/raising.py"\n```\n\n<!--pytest-codeblocks:expected-output-->\n```text\n\n```\n'
-    found = failures(make_site(tmp_path, page, {"demo/raising.py": raising}))
+    found = planted(tmp_path, raising, "\n")
     assert any(
-        "docs/en/page.md:1 (snippets/demo/raising.py)" in f and "ValueError: boom" in f
+        "docs/en/page.md:3 (snippets/demo/x.py; python x.py" in f and "ValueError: boom" in f
         for f in found
     ), found
     assert any("exited with status 1 but the page shows no error" in f for f in found), found
 
 
 def test_snippet_that_raises_without_output_block_fails(tmp_path):
-    raising = 'if __name__ == "__main__":\n    raise SystemExit("stopped")\n'
-    page = '# P\n\n```py\n--8<-- "demo/raising.py"\n```\n'
-    found = failures(make_site(tmp_path, page, {"demo/raising.py": raising}))
+    found = planted(tmp_path, 'raise SystemExit("stopped")\n', None)
     assert any(
-        f.startswith("docs/en/page.md:3 (snippets/demo/raising.py): exited with status 1")
+        f.startswith("docs/en/page.md:3 (snippets/demo/x.py; python x.py")
+        and "exited with status 1" in f
         for f in found
     ), found
 
 
 def test_wrong_expected_output_fails_with_a_diff(tmp_path):
-    found = failures(
-        make_site(tmp_path, GOOD_PAGE.replace("    hello\n    finished", "    hello\n    done"))
-    )
+    script, jupyter = GOOD_PAGE.split('=== "Jupyter"')
+    page = script + '=== "Jupyter"' + jupyter.replace("3.0 s  finished", "3.0 s  done")
+    found = failures(make_site(tmp_path, page))
     assert len(found) == 1, found
-    assert found[0].startswith("docs/en/page.md:18 (snippets/demo/hello.py:cell)"), found
-    assert "-done" in found[0] and "+finished" in found[0]
+    assert found[0].startswith("docs/en/page.md:18 (snippets/demo/hello.py:cell; Jupyter"), found
+    assert "-3.0 s  done" in found[0] and "+3.0 s  finished" in found[0]
+    assert "make outputs PAGE=docs/en/page.md" in found[0]
 
 
 def test_wrong_timing_fails(tmp_path):
-    found = failures(make_site(tmp_path, GOOD_PAGE.replace("3.0 s  finished", "1.0 s  finished")))
-    assert len(found) == 1, found
-    assert found[0].startswith("docs/en/page.md:5 (snippets/demo/hello.py)")
-    assert (
-        "timed output" in found[0]
-        and "-1.0 s  finished" in found[0]
-        and "+3.0 s  finished" in found[0]
-    )
-
-
-def test_missing_include_fails(tmp_path):
     found = failures(
-        make_site(tmp_path, GOOD_PAGE.replace('"demo/hello.py:cell"', '"demo/gone.py:cell"'))
+        make_site(tmp_path, GOOD_PAGE.replace("3.0 s  finished", "1.0 s  finished", 1))
     )
     assert len(found) == 1, found
-    assert found[0].startswith('docs/en/page.md:19: --8<-- "demo/gone.py:cell": Snippet at path'), (
-        found
-    )
-    assert "create that file or section" in found[0]
+    assert found[0].startswith("docs/en/page.md:5 (snippets/demo/hello.py; python hello.py")
+    assert "-1.0 s  finished" in found[0] and "+3.0 s  finished" in found[0]
 
 
-def test_missing_section_fails(tmp_path):
-    found = failures(
-        make_site(tmp_path, GOOD_PAGE.replace('"demo/hello.py:cell"', '"demo/hello.py:nope"'))
-    )
-    assert len(found) == 1, found
-    assert found[0].startswith(
-        "docs/en/page.md:19: --8<-- \"demo/hello.py:nope\": Snippet section 'nope' could not be located"
-    ), found
-
-
-@pytest.mark.parametrize(
-    ("fence", "message"),
-    [
-        ('~~~python\n--8<-- "demo/hello.py"\n~~~', "a ~~~ fence is invisible"),
-        ('```python title="x.py"\nprint("written in the page")\n```', "written in the page"),
-        (
-            '```py\nimport asyncio\n--8<-- "demo/hello.py"\n```',
-            "code written in the page around the include",
-        ),
-        (
-            '<!--pytest.mark.skip-->\n\n```python\n--8<-- "demo/hello.py"\n```',
-            "unknown or incomplete marker",
-        ),
-    ],
-    ids=["tilde-fence", "inline-code", "code-around-include", "skip-without-reason"],
-)
-def test_unmarked_or_unrunnable_fence_fails(tmp_path, fence, message):
-    found = failures(make_site(tmp_path, f"# Page\n\nText.\n\n{fence}\n"))
-    line = 5 + fence.split("\n").index(
-        next(x for x in fence.split("\n") if x[:3] in ("```", "~~~"))
-    )
-    assert any(f.startswith(f"docs/en/page.md:{line}: ") and message in f for f in found), found
-
-
-def test_skip_with_a_reason_is_reported_not_run(tmp_path):
-    page = '<!--pytest.mark.skip(reason="needs a network")-->\n```python\n--8<-- "demo/hello.py"\n```\n'
-    examples, problems = collect([make_site(tmp_path, page) / "mkdocs.yml"], root=tmp_path)
-    assert problems == []
-    assert examples[0].skip_reason == "needs a network"
-
-
-def test_warning_not_shown_on_the_page_fails(tmp_path):
-    never_awaited = "async def main():\n    pass\n\n\nmain()\n"
-    page = '```python\n--8<-- "demo/never_awaited.py"\n```\n'
-    found = failures(make_site(tmp_path, page, {"demo/never_awaited.py": never_awaited}))
+def test_a_warning_not_shown_on_the_page_fails(tmp_path):
+    found = planted(tmp_path, "async def main():\n    pass\n\n\nmain()\n", None)
     assert len(found) == 1, found
     assert "wrote to stderr" in found[0] and "was never awaited" in found[0]
 
 
-def test_example_that_never_finishes_fails(tmp_path, monkeypatch):
-    monkeypatch.setattr("tests.harness.run.TIMEOUT", 3)
-    forever = "import time\n\nwhile True:\n    time.sleep(0.1)\n"
-    page = '```python\n--8<-- "demo/forever.py"\n```\n'
-    examples, _ = collect(
-        [make_site(tmp_path, page, {"demo/forever.py": forever}) / "mkdocs.yml"], root=tmp_path
-    )
-    found = check(examples[0], run(examples[0], timeout=3))
-    assert found and "still running after 3 s" in found[0], found
+@pytest.mark.parametrize(
+    ("snippet", "shown", "hidden"),
+    [
+        ("async def main():\n    pass\n\n\nmain()\nprint('done')\n", "...done\n", "never awaited"),
+        (
+            (
+                "import threading\n\n\ndef boom():\n    raise ValueError('in a thread')\n\n\n"
+                "t = threading.Thread(target=boom)\nt.start()\nt.join()\nprint('done')\n"
+            ),
+            "...\ndone\n",
+            "Exception in thread",
+        ),
+    ],
+    ids=["never-awaited", "thread-traceback"],
+)
+def test_an_ellipsis_may_not_hide_a_warning_or_a_traceback(tmp_path, snippet, shown, hidden):
+    found = planted(tmp_path, snippet, shown)
+    assert any("`...` stands for" in f and hidden in f for f in found), found
 
 
-def test_examples_run_as_main_in_a_fresh_directory(tmp_path):
-    probe = 'import os\n\nif __name__ == "__main__":\n    print(sorted(os.listdir(".")))\n'
-    page = "```python\n--8<-- \"demo/probe.py\"\n```\n\n<!--pytest-codeblocks:expected-output-->\n```text\n['probe.py']\n```\n"
-    assert failures(make_site(tmp_path, page, {"demo/probe.py": probe})) == []
+def test_an_ellipsis_may_hide_the_inside_of_a_traceback_the_page_shows(tmp_path):
+    raising = "def f():\n    raise ValueError('x')\n\n\nf()\n"
+    shown = "Traceback (most recent call last):\n...\nValueError: x\n"
+    assert planted(tmp_path, raising, shown) == []
 
 
 def test_exit_status_is_excused_only_by_the_exception_shown(tmp_path):
     """The page shows *an* error and `...`, but not the one the example dies of."""
     raising = 'print("ValueError: shown on purpose")\nraise KeyError("not shown")\n'
-    page = (
-        '```python\n--8<-- "demo/raising.py"\n```\n\n'
-        "<!--pytest-codeblocks:expected-output-->\n```text\nValueError: shown on purpose\n...\n```\n"
+    found = planted(tmp_path, raising, "ValueError: shown on purpose\n...\n")
+    assert any("exited with status 1 but the page shows no error" in f for f in found), found
+
+
+def test_an_example_that_never_finishes_fails(tmp_path, monkeypatch):
+    monkeypatch.setattr("tools.examples.run.TIMEOUT", 3)
+    monkeypatch.setattr("tools.examples.check.TIMEOUT", 3)
+    forever = (
+        "import socket\n\ns = socket.socket()\ns.bind(('127.0.0.1', 0))\ns.listen()\ns.accept()\n"
     )
-    found = failures(make_site(tmp_path, page, {"demo/raising.py": raising}))
-    assert len(found) == 1 and "exited with status 1 but the page shows no error" in found[0], found
+    root = make_site(tmp_path, script_page(forever, None), {"demo/x.py": forever})
+    examples, _ = collect([root / "mkdocs.yml"], root=root)
+    outcome = run(examples[0], examples[0].runs[0], timeout=3)
+    found = check(examples[0], examples[0].runs[0], outcome)
+    assert found and "still running after 3 s" in found[0], found
 
 
-def test_a_shell_command_runs_a_script_shown_under_that_name(tmp_path):
-    page = GOOD_PAGE + "\nIn a terminal:\n\n```bash\npython hello.py\n```\n"
-    examples, problems = collect([make_site(tmp_path, page) / "mkdocs.yml"], root=tmp_path)
-    assert problems == []
-    assert examples[0].commands == ["python hello.py"] and examples[1].commands == []
-    assert run(examples[0]).command[-1] == "hello.py"
+def test_an_example_reading_input_fails(tmp_path):
+    found = planted(tmp_path, 'name = input("Your name? ")\nprint(name)\n', "Your name? \n")
+    assert any("reads standard input" in f for f in found), found
+
+
+def test_output_that_depends_on_set_order_fails_on_some_python(tmp_path):
+    """Each Python runs with its own PYTHONHASHSEED: a set of strings shown in
+    one order is printed in another by at least one of them."""
+    if len(pythons.interpreters()) < 2:
+        pytest.fail("needs two Pythons: " + "; ".join(pythons.summary()))
+    snippet = 'print({"asyncio", "threads", "tasks", "loops", "await"})\n'
+    shown = None
+    found = []
+    for interpreter in pythons.interpreters():
+        root = make_site(
+            tmp_path / interpreter.minor, script_page(snippet, "x\n"), {"demo/x.py": snippet}
+        )
+        examples, _ = collect([root / "mkdocs.yml"], root=root)
+        outcome = run(examples[0], examples[0].runs[0], interpreter)
+        shown = shown or outcome.output
+        example = examples[0]
+        example.runs[0].outputs[0].text = shown
+        found += check(example, example.runs[0], outcome, interpreter.minor)
+    assert found, "every Python printed the set in the same order"
+
+
+def test_diffs_show_no_temporary_paths(tmp_path):
+    found = planted(tmp_path, "raise ValueError('x')\n", "ValueError: y\n")
+    assert found and all("/tmp/" not in f and "example-" not in f for f in found), found
+
+
+# --- every fence is known, every output compared ----------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("tail", "message"),
+    ("fence", "message"),
     [
-        ("```bash\npython other.py\n```\n", "the shell command 'python other.py' is not run"),
-        ("```sh\npip install asyncio\n```\n", "is not run by the tests"),
+        ('```python title="x.py"\nprint("written in the page")\n```', "written in the page"),
         (
-            "```bash\npython -m asyncio\n```\n\n```text\n>>> 1\n```\n",
-            "must come right before the ```pycon transcript",
+            '```py\nimport asyncio\n--8<-- "demo/hello.py"\n```',
+            "code written in the page around the include",
+        ),
+        ('<!--pytest.mark.skip-->\n```python\n--8<-- "demo/hello.py"\n```', "misspelt marker"),
+        (
+            '<!--pytest.mark.skip(reason="flaky")-->\n```python\n--8<-- "demo/hello.py"\n```',
+            "add it with its reason to ALLOWED_SKIPS",
         ),
         (
-            '```python title="other.py"\n--8<-- "demo/hello.py"\n```\n',
-            'title="other.py" but the file is snippets/demo/hello.py',
+            (
+                '```python\n--8<-- "demo/hello.py"\n```\n\n<!--pytest-codeblock:expected-output-->\n'
+                "```text\nhello\n```"
+            ),
+            "misspelt marker <!--pytest-codeblock:expected-output-->",
         ),
+        (
+            '```python\n--8<-- "demo/hello.py"\n```\n\n```text\nhello\n```',
+            "a text block right under the example at line 5 that nothing compares",
+        ),
+        ('```\n--8<-- "demo/hello.py"\n```', "nothing runs it; a Python file goes in a ```python"),
+        (
+            '``` { title="hello.py" }\n--8<-- "demo/hello.py"\n```',
+            "nothing runs it; a Python file goes in a ```python",
+        ),
+        ('--8<-- "demo/hello.py"', "an include outside a fence shows the file as paragraphs"),
+        (
+            (
+                '```python\n--8<-- "demo/hello.py"\n```\n\n<!--pytest-codeblocks:expected-output-->\n'
+                "```text\n0.000000 s  hello\n3.000000 s  finished\n```"
+            ),
+            "times are written with 1 decimal",
+        ),
+        ('```python\n--8<-- "demo/gone.py"\n```', "Snippet at path"),
     ],
-    ids=["unknown-script", "other-command", "repl-without-transcript", "title-not-file-name"],
+    ids=[
+        "inline-code",
+        "code-around-include",
+        "skip-without-reason",
+        "skip-not-allowed",
+        "misspelt-output-marker",
+        "unmarked-output",
+        "bare-fence-around-include",
+        "title-only-fence-around-include",
+        "include-without-fence",
+        "six-decimals",
+        "missing-snippet",
+    ],
 )
-def test_a_command_or_title_the_tests_do_not_run_fails(tmp_path, tail, message):
-    page = GOOD_PAGE + "\nText.\n\n" + tail
-    line = len((GOOD_PAGE + "\nText.\n\n").split("\n"))  # the planted fence
-    _, problems = collect([make_site(tmp_path, page) / "mkdocs.yml"], root=tmp_path)
-    assert any(
-        str(p).startswith(f"docs/en/page.md:{line}: ") and message in str(p) for p in problems
-    ), problems
+def test_a_fence_the_harness_cannot_check_fails(tmp_path, fence, message):
+    found = problems_of(make_site(tmp_path, f"# Page\n\nText.\n\n{fence}\n"))
+    assert any(f.startswith("docs/en/page.md:") and message in f for f in found), found
+
+
+def test_a_tilde_fence_is_run_like_any_other(tmp_path):
+    page = (
+        '# P\n\n~~~python title="hello.py"\n--8<-- "demo/hello.py"\n~~~\n\n'
+        "<!--pytest-codeblocks:expected-output-->\n~~~text\n0.0 s  hello\n9.0 s  finished\n~~~\n"
+    )
+    found = failures(make_site(tmp_path, page))
+    assert len(found) == 1 and "+3.0 s  finished" in found[0], found
+
+
+def test_an_output_moved_below_the_command_is_that_command_s_output(tmp_path):
+    page = (
+        '# P\n\n```python title="hello.py"\n--8<-- "demo/hello.py"\n```\n\nIn a terminal:\n\n'
+        "```bash\npython hello.py\n```\n\n<!--pytest-codeblocks:expected-output-->\n"
+        "```text\n0.0 s  hello\n3.0 s  wrong\n```\n"
+    )
+    found = failures(make_site(tmp_path, page))
+    assert len(found) == 1 and "-3.0 s  wrong" in found[0], found
+
+
+def test_a_command_s_own_output_is_checked(tmp_path):
+    leaky = "import asyncio\n\nloop = asyncio.new_event_loop()\nprint('hello')\n"
+    page = (
+        '# P\n\n```python title="x.py"\n--8<-- "demo/x.py"\n```\n\n'
+        "<!--pytest-codeblocks:expected-output-->\n```text\nhello\n```\n\n"
+        "```bash\npython -X dev x.py\n```\n\n<!--pytest-codeblocks:expected-output-->\n"
+        "```text\nhello\n```\n"
+    )
+    found = failures(make_site(tmp_path, page, {"demo/x.py": leaky}))
+    assert len(found) == 1 and "python -X dev x.py" in found[0], found
+    assert "ResourceWarning: unclosed event loop" in found[0]
+
+
+def test_one_bad_include_does_not_hide_the_other_examples(tmp_path):
+    page = GOOD_PAGE + '\n```python title="gone.py"\n--8<-- "demo/gone.py"\n```\n'
+    examples, problems = collect([make_site(tmp_path, page) / "mkdocs.yml"], root=tmp_path)
+    assert len(examples) == 2 and len(problems) == 1 and "demo/gone.py" in str(problems[0])
+
+
+def test_a_snippet_that_is_not_utf8_is_named(tmp_path):
+    page = '# P\n\n```python title="x.py"\n--8<-- "demo/x.py"\n```\n'
+    found = problems_of(make_site(tmp_path, page, {"demo/x.py": "print('é')\n".encode("latin-1")}))
+    assert any("demo/x.py" in f and "UTF-8" in f for f in found), found
+
+
+def test_a_skip_needs_an_allowed_reason(tmp_path, monkeypatch):
+    page = '<!--pytest.mark.skip(reason="needs a network")-->\n```python\n--8<-- "demo/hello.py"\n```\n'
+    monkeypatch.setitem(
+        __import__("tools.examples.pages", fromlist=["x"]).ALLOWED_SKIPS,
+        "demo/hello.py",
+        "needs a network",
+    )
+    examples, problems = collect([make_site(tmp_path, page) / "mkdocs.yml"], root=tmp_path)
+    assert problems == [] and examples[0].skip_reason == "needs a network"
+
+
+# --- per-version outputs ------------------------------------------------------------------
+
+VERSIONED = """\
+# P
+
+```python title="x.py"
+--8<-- "demo/x.py"
+```
+
+=== "Python 3.11, 3.12"
+
+    <!--pytest-codeblocks:expected-output-->
+    ```text
+    {old}
+    ```
+
+=== "{label}"
+
+    <!--pytest-codeblocks:expected-output-->
+    ```text
+    {new}
+    ```
+"""
+
+
+def test_per_version_outputs_are_each_checked_on_their_versions(tmp_path):
+    snippet = "import sys\n\nprint(sys.version_info >= (3, 13))\n"
+    page = VERSIONED.format(old="False", new="True", label="Python 3.13+")
+    root = make_site(tmp_path, page, {"demo/x.py": snippet})
+    examples, problems = collect([root / "mkdocs.yml"], root=root)
+    assert problems == []
+    for interpreter in pythons.interpreters():
+        outcome = run(examples[0], examples[0].runs[0], interpreter)
+        assert check(examples[0], examples[0].runs[0], outcome, interpreter.minor) == []
+    swapped = make_site(
+        tmp_path / "swapped",
+        VERSIONED.format(old="True", new="False", label="Python 3.13+"),
+        {"demo/x.py": snippet},
+    )
+    assert failures(swapped)  # the default Python's tab is wrong
+
+
+def test_version_tabs_must_cover_every_python(tmp_path):
+    page = VERSIONED.format(old="a", new="b", label="Python 3.13+").replace(
+        "Python 3.11, 3.12", "Python 3.11"
+    )
+    found = problems_of(make_site(tmp_path, page, {"demo/x.py": "print('a')\n"}))
+    assert any("cover every Python from 3.11 on" in f for f in found), found
+
+
+# --- Jupyter tabs: the script's cell, as Jupyter shows it -----------------------------------
+
+OTHER_SNIPPET = GOOD_SNIPPET.replace('"hello"', '"other"')
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('"demo/hello.py:cell"', '"demo/other.py:cell"'), "a Jupyter tab shows its script's cell"),
+        (("    await main()\n", '    await main()\n    await foo("again")\n'), "ends with"),
+        (("    await main()\n", "    await fetch_data()\n"), "ends with"),
+        (('=== "Jupyter"', '=== "Notebook"'), 'its label is "Jupyter"'),
+    ],
+    ids=["swapped-snippet", "extra-line", "other-call", "wrong-label"],
+)
+def test_a_jupyter_tab_runs_its_script_s_cell(tmp_path, change, message):
+    page = GOOD_PAGE.replace(*change)
+    found = problems_of(make_site(tmp_path, page, {"demo/other.py": OTHER_SNIPPET}))
+    assert any(f.startswith("docs/en/page.md:") and message in f for f in found), found
+
+
+def test_russian_tab_labels_are_checked(tmp_path):
+    page = GOOD_PAGE.replace("Script / PyCharm", "Jupyter", 1).replace(
+        '=== "Jupyter"\n\n    <!--pytest.mark', '=== "Скрипт / PyCharm"\n\n    <!--pytest.mark'
+    )
+    found = problems_of(make_site(tmp_path, page, lang="ru"))
+    assert any('its label is "Скрипт / PyCharm"' in f for f in found), found
+    assert any('its label is "Jupyter"' in f for f in found), found
+
+
+def test_a_jupyter_cell_shows_its_value_as_jupyter_does(tmp_path):
+    snippet = 'async def fetch():\n    return {"data": 123}\n'
+    page = (
+        '# P\n\n<!--pytest.mark.jupyter-->\n```python\n--8<-- "demo/x.py"\nawait fetch()\n```\n\n'
+        "<!--pytest-codeblocks:expected-output-->\n```text\n{'data': 123}\n```\n"
+    )
+    assert failures(make_site(tmp_path, page, {"demo/x.py": snippet})) == []
+    silent = page.replace("{'data': 123}", "")
+    found = failures(make_site(tmp_path / "silent", silent, {"demo/x.py": snippet}))
+    assert found and "+{'data': 123}" in found[0], found
+
+
+def test_a_transcript_s_errors_are_compared(tmp_path):
+    page = (
+        "# P\n\n```bash\npython -m asyncio\n```\n\n``` { .pycon .no-copy }\n"
+        '--8<-- "demo/repl.pycon"\n```\n'
+    )
+    transcript = ">>> import asyncio\n>>> await asyncio.wait_for(asyncio.sleep(5), 0.1)\n>>> 1\n1\n"
+    found = failures(make_site(tmp_path, page, {"demo/repl.pycon": transcript}))
+    assert found and "TimeoutError" in found[0], found
+
+
+# --- the clock never lies ------------------------------------------------------------------
+
+CPU_WORK = """\
+import asyncio
+import time
+
+
+async def ticker():
+    for i in range(2):
+        print(f"tick {i}")
+        await asyncio.sleep(1)
+
+
+async def main():
+    task = asyncio.create_task(ticker())
+    end = time.process_time() + 1.2
+    while time.process_time() < end:  # 1.2 s of CPU work
+        pass
+    print("computed")
+    await asyncio.sleep(0.5)
+    print("slept")
+    await task
+
+
+asyncio.run(main())
+"""
+
+REAL_IO = """\
+import asyncio
+
+
+async def answer(reader, writer):
+    await asyncio.sleep(0.2)
+    writer.write(b"reply\\n")
+    await writer.drain()
+    writer.close()
+
+
+async def main():
+    server = await asyncio.start_server(answer, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        line = await asyncio.wait_for(reader.readline(), timeout=5)
+        print(line.decode().strip())
+    except TimeoutError:
+        print("timed out")
+    writer.close()
+    server.close()
+
+
+asyncio.run(main())
+"""
+
+BLOCKING = """\
+import asyncio
+import time
+
+
+async def main():
+    print("start")
+    await asyncio.to_thread(time.sleep, 1)
+    print("thread slept")
+
+
+time.sleep(2)
+asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize(
+    ("snippet", "lie", "truth"),
+    [
+        (
+            CPU_WORK,
+            "0.0 s  computed\n0.0 s  tick 0\n0.5 s  slept\n1.0 s  tick 1\n",
+            "1.2 s  computed\n1.2 s  tick 0\n1.7 s  slept\n2.2 s  tick 1\n",
+        ),
+        (REAL_IO, "5.0 s  timed out\n", "0.2 s  reply\n"),
+        (BLOCKING, "0.0 s  start\n0.0 s  thread slept\n", "2.0 s  start\n3.0 s  thread slept\n"),
+    ],
+    ids=["cpu-work", "real-io-with-a-timeout", "blocking-sleeps"],
+)
+def test_the_clock_counts_work_blocking_and_real_io(tmp_path, snippet, lie, truth):
+    """What an honest clock must print, on the example's clock and in real time;
+    the old virtual clock's answer fails."""
+    assert planted(tmp_path / "truth", snippet, truth) == []
+    assert planted(tmp_path / "truth-real", snippet, truth, clock="real") == []
+    assert planted(tmp_path / "lie", snippet, lie)
+
+
+def test_an_hour_of_sleep_is_an_hour(tmp_path):
+    long = "import asyncio\n\nasyncio.run(asyncio.sleep(3600))\nprint('done')\n"
+    found = planted(tmp_path, long, "done\n")
+    assert any("its clock passed 60 s" in f for f in found), found
+
+
+def test_an_example_that_waits_shows_when(tmp_path):
+    found = planted(
+        tmp_path, "import asyncio\n\nasyncio.run(asyncio.sleep(1))\nprint('done')\n", "done\n"
+    )
+    assert any("needs a time column" in f for f in found), found
+
+
+def test_the_loop_is_python_s_own(tmp_path):
+    probe = (
+        "import asyncio\n\n\nasync def main():\n    loop = asyncio.get_running_loop()\n"
+        "    print(type(loop).__name__)\n    print(loop)\n\n\nasyncio.run(main())\n"
+    )
+    shown = (
+        "_UnixSelectorEventLoop\n<_UnixSelectorEventLoop running=True closed=False debug=False>\n"
+    )
+    assert planted(tmp_path, probe, shown) == []
+
+
+def test_the_real_time_check_catches_lines_away_from_their_times(tmp_path):
+    root = make_site(tmp_path, GOOD_PAGE)
+    examples, _ = collect([root / "mkdocs.yml"], root=root)
+    script = examples[0]
+    late = Outcome(
+        0,
+        "hello\nfinished\n",
+        [(0.0, "stdout", "hello"), (3.0 + 2 * TOLERANCE, "stdout", "finished")],
+        3.2,
+        "python hello.py",
+        "3.11.7",
+        "real",
+    )
+    found = check_real_time(script, script.runs[0], late, "3.11")
+    assert found and "'finished': shown at 3.0 s, printed at 3.200 s" in found[0], found
+    swapped = Outcome(
+        0,
+        "finished\nhello\n",
+        [(0.0, "stdout", "finished"), (3.0, "stdout", "hello")],
+        3.0,
+        "python hello.py",
+        "3.11.7",
+        "real",
+    )
+    assert check_real_time(script, script.runs[0], swapped, "3.11")
+
+
+# --- examples cannot touch anything outside their directory ----------------------------------
+
+
+def test_an_example_cannot_write_or_delete_outside_its_directory(tmp_path):
+    """A file of the checkout survives an example that deletes it, and one
+    that writes into the checkout fails."""
+    from tools.examples.pages import ROOT
+
+    outside = ROOT / ".cache" / f"planted-{tmp_path.name}"
+    outside.mkdir(parents=True, exist_ok=True)
+    victim = outside / "victim.txt"
+    victim.write_text("keep me")
+    try:
+        vandal = f"import os\n\nos.remove({str(victim)!r})\n"
+        found = planted(tmp_path / "vandal", vandal, None)
+        assert any("exited with status 1" in f and "Read-only file system" in f for f in found)
+        assert victim.read_text() == "keep me"
+        escape = f"with open({str(outside / 'escaped')!r}, 'w') as f:\n    f.write('x')\n"
+        found = planted(tmp_path / "escape", escape, None)
+        assert any("Read-only file system" in f for f in found), found
+        assert not (outside / "escaped").exists()
+    finally:
+        victim.unlink(missing_ok=True)
+        outside.rmdir()
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        'Text:\n\n    --8<-- "start/hello_asyncio.py"\n',
+        "<pre><code>print('written as HTML')</code></pre>\n",
+    ],
+    ids=["indented-code-block", "html-pre"],
+)
+def test_code_a_page_shows_outside_a_fence_fails(tmp_path, block):
+    from tools.examples.audit import built_page, unread_blocks
+    from tools.examples.pages import load_site
+    from tools.examples.planted import build_with
+
+    root = make_site(tmp_path / "site", f"# P\n\n{block}")
+    config = root / "mkdocs.yml"
+    done = build_with(str(config), root / "docs" / "en", tmp_path / "out", "nav: [page.md]\n")
+    assert done.returncode == 0, done.stderr
+    site = load_site(config)
+    page = root / "docs" / "en" / "page.md"
+    html = built_page(site, page, tmp_path / "out").read_text()
+    found = unread_blocks(site, page, html, "docs/en/page.md")
+    assert found and "does not read" in found[0], found

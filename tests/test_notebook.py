@@ -15,46 +15,36 @@
 In Chromium, the page is tested with the rest of the site (tests/browser/,
 ``test_notebook_page.py``: instant navigation, dark mode, the download).
 
-Time in the kernel is virtual (looptime on the kernel's event loop, as the
-harness runs the pages' examples), so the notebook's 20 s of sleeping take
-well under a second. ``NOTEBOOK_CLOCK=real`` runs it in real time instead.
+The kernel is tools/examples/kernel.py's (the one the pages' Jupyter forms run
+on): sandboxed, on the examples' clock, so the notebook's 20 s of sleeping
+take well under a second; the English notebook runs on every Python the
+examples run on.
 """
 
 from __future__ import annotations
 
-import ast
-import asyncio
 import concurrent.futures
-import doctest
 import html
 import json
 import os
-import queue
 import re
 import subprocess
 import sys
-import tempfile
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 import pytest
-from jupyter_client import AsyncKernelManager
-from jupyter_client.kernelspec import KernelSpecManager
 from mkdocs.config import load_config
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionComplete, CellExecutionError
-from nbclient.util import ensure_async
 
-from tests.harness.pages import collect, load_site
 from tools import notebook as nbtools
 from tools import notebook_page
+from tools.examples import kernel, pythons
+from tools.examples.check import match
+from tools.examples.pages import collect, load_site
 from tools.site import ROOT, configs
 
-CLOCK = os.environ.get("NOTEBOOK_CLOCK", "virtual")
-TOLERANCE = 0.15 if CLOCK == "real" else 0.0  # seconds; virtual times are exact
-LINGER = 30  # seconds to wait for leftover tasks' output after the last cell
+INTERPRETERS = pythons.interpreters()
 LANGS = [(lang, config) for lang, config in configs() if nbtools.source_path(lang).exists()]
 IDS = [lang for lang, _ in LANGS]
 
@@ -321,110 +311,37 @@ def test_with_the_committed_page_out_of_date_the_build_renders_and_says_what_to_
 
 
 # --- Running the downloaded file in Jupyter ----------------------------------------
-
-KERNEL_SETUP = """
-def _lesson_setup(virtual):
-    import asyncio, builtins, sys, threading
-    from IPython import get_ipython
-    loop = asyncio.get_running_loop()
-    if virtual:  # the same virtual clock as the harness's, on the kernel's own loop
-        import looptime
-        looptime.patch_event_loop(loop, start=loop.time())
-    log = []  # (loop time, "print"/"start"/"end", the cell's msg_id, text)
-    def cell():  # the cell the output goes to (for a task: the cell that started it)
-        return sys.stdout.parent_header.get("msg_id")
-    original_print = builtins.print
-    def print(*args, sep=" ", end="\\n", file=None, flush=False):
-        if file in (None, sys.stdout) and threading.current_thread() is threading.main_thread():
-            log.append((loop.time(), "print", cell(), sep.join(map(str, args)) + end))
-        return original_print(*args, sep=sep, end=end, file=file, flush=flush)
-    builtins.print = print
-    def event(kind):
-        return lambda *_: log.append((loop.time(), kind, cell(), ""))
-    get_ipython().events.register("pre_run_cell", event("start"))
-    get_ipython().events.register("post_run_cell", event("end"))
-    return log, sys.executable
-_lesson_log, _lesson_python = _lesson_setup({virtual})
-del _lesson_setup
-"""
+# The English notebook runs on every Python the examples run on; the others on
+# the tools' Python (their code cells and outputs are the English ones: see
+# test_languages_have_the_same_cells_and_outputs).
 
 
-class JupyterLabClient(NotebookClient):
-    """nbclient, except for output that comes after its cell has finished.
-
-    ipykernel 7 sends what a task prints with the header of the cell that
-    started the task; JupyterLab keeps listening and shows it under that cell.
-    nbclient would drop it. Here it goes under its cell, and is kept apart in
-    ``late`` so that the tests can tell it arrived after the cell was done.
-    """
-
-    def __init__(self, nb, **kw):
-        super().__init__(nb, **kw)
-        self.index_of: dict[str, int] = {}
-        self.msg_id_of: dict[int, str] = {}
-        self.late: dict[int, list[dict]] = defaultdict(list)
-
-    async def _async_poll_output_msg(self, parent_msg_id, cell, cell_index):
-        self.index_of[parent_msg_id] = cell_index
-        self.msg_id_of[cell_index] = parent_msg_id
-        while True:
-            msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=None))
-            if msg["parent_header"].get("msg_id") == parent_msg_id:
-                try:
-                    self.process_message(msg, cell, cell_index)
-                except CellExecutionComplete:
-                    return
-            else:
-                self.late_message(msg)
-
-    def late_message(self, msg):
-        index = self.index_of.get(msg["parent_header"].get("msg_id"))
-        if index is not None and msg["msg_type"] in {"stream", "error", "display_data"}:
-            self.late[index].append(msg)
-            self.output(self.nb.cells[index].outputs, msg, None, index)
-
-    async def wait_for_late_output(self, done, seconds):
-        """Take output until ``done()`` or ``seconds`` pass, then while more comes."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + seconds
-        quiet = 0.3
-        while loop.time() < deadline:
-            try:
-                msg = await ensure_async(
-                    self.kc.iopub_channel.get_msg(timeout=quiet if done() else 0.1)
-                )
-            except (TimeoutError, queue.Empty):
-                if done():
-                    return
-                continue
-            self.late_message(msg)
-
-    async def silent(self, code, expression=None):
-        msg_id = await ensure_async(
-            self.kc.execute(
-                code,
-                silent=True,
-                store_history=False,
-                user_expressions={"x": expression} if expression else None,
-            )
-        )
-        reply = await self.async_wait_for_reply(msg_id)
-        assert reply["content"]["status"] == "ok", reply["content"]
-        if expression:
-            return ast.literal_eval(reply["content"]["user_expressions"]["x"]["data"]["text/plain"])
-        return None
+def _notebook_runs():
+    for lang, _ in LANGS:
+        for interpreter in INTERPRETERS if lang == "en" else [pythons.default()]:
+            yield pytest.param((lang, interpreter), id=f"{lang}-{interpreter.minor}")
 
 
 @dataclass
 class Run:
-    nb: nbformat.NotebookNode  # as executed, outputs in place (late ones included)
-    late: dict[int, str]  # cell index -> stdout that came after the cell finished
-    lines: dict[
-        int, list[tuple[float, str]]
-    ]  # cell index -> (seconds since the cell started, stdout line)
-    duration: dict[int, float]  # cell index -> seconds from start to end of the cell's code
-    python: str
-    errors: list[str] = field(default_factory=list)
+    made: Made
+    interpreter: pythons.Interpreter
+    nb: nbformat.NotebookNode  # as executed, late output in place
+    cells: dict[int, kernel.CellRun]  # notebook cell index -> what it showed, when
+
+
+@pytest.fixture(scope="module", params=list(_notebook_runs()))
+def run(request, built_site) -> Run:
+    """The .ipynb the site serves, run top to bottom on a fresh kernel, as Run All does."""
+    lang, interpreter = request.param
+    config = dict(LANGS)[lang]
+    found = nbtools.from_config(load_config(str(config)))
+    made = Made(lang, config, nbtools.source_path(lang), found[1], found[2])
+    path = page_dir(built_site, lang) / nbtools.FILE_NAME
+    # In a thread of its own: a browser test may have left this one's event loop running.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        nb, cells = pool.submit(kernel.run_notebook, path, interpreter).result()
+    return Run(made, interpreter, nb, cells)
 
 
 def streams(outputs, name):
@@ -434,8 +351,7 @@ def streams(outputs, name):
 def matches(expected: str, actual: str) -> bool:
     """Exact, except for addresses and cell file names (any address, any cell
     file), and that ``...`` stands for any text (as on the pages)."""
-    expected, actual = nbtools.normalized(expected), nbtools.normalized(actual)
-    return doctest.OutputChecker().check_output(expected, actual, doctest.ELLIPSIS)
+    return match(nbtools.normalized(expected), nbtools.normalized(actual))[0]
 
 
 def expected_cells(made: Made):
@@ -445,179 +361,96 @@ def expected_cells(made: Made):
     return dict(zip(indices, code, strict=True))
 
 
-def complete(made: Made, client: JupyterLabClient) -> bool:
-    for index, cell in expected_cells(made).items():
-        want = cell.output("stdout")
-        if want and not matches(want.text, streams(client.nb.cells[index].outputs, "stdout")):
-            return False
-    return True
+def where(run: Run, line: int) -> str:
+    return f"{run.made.where(line)} (Python {run.interpreter.name})"
 
 
-async def execute(made: Made, path: Path) -> Run:
-    nb = nbformat.read(path, as_version=4)
-    with tempfile.TemporaryDirectory(prefix="notebook-kernel-") as tmp:
-        # A kernelspec of our own: this very Python (the venv's), whatever else is installed.
-        specs = Path(tmp, "kernels")
-        from ipykernel.kernelspec import write_kernel_spec
-
-        write_kernel_spec(specs / "lesson-python")
-        km = AsyncKernelManager(
-            kernel_name="lesson-python",
-            kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(specs)]),
-            transport="ipc",
-            ip=str(Path(tmp, "ipc")),
-        )
-        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1"}
-        for name in ("PYTHONSTARTUP", "PYTHONASYNCIODEBUG", "PYTHONWARNINGS", "PYTHONPATH"):
-            env.pop(name, None)
-        client = JupyterLabClient(
-            nb, km=km, timeout=60, allow_errors=False, kernel_name="lesson-python"
-        )
-        errors = []
-        async with client.async_setup_kernel(cwd=tmp, env=env, cleanup_kc=True):
-            await client.silent(KERNEL_SETUP.replace("{virtual}", str(CLOCK != "real")))
-            count = 0
-            for index, cell in enumerate(client.nb.cells):
-                if cell.cell_type != "code":
-                    continue
-                count += 1
-                try:
-                    await client.async_execute_cell(cell, index, execution_count=count)
-                except CellExecutionError as error:
-                    line = expected_cells(made)[index].line
-                    errors.append(f"{made.where(line)}: the cell failed in Jupyter:\n{error}")
-            await client.wait_for_late_output(lambda: complete(made, client), LINGER)
-            log = await client.silent("", "_lesson_log")
-            python = await client.silent("", "_lesson_python")
-
-    # Each cell's stdout lines with their time since the cell started.
-    starts, ends, pending = {}, {}, defaultdict(str)
-    lines: dict[str, list[tuple[float, str]]] = defaultdict(list)
-    for when, kind, msg_id, text in log:
-        if kind == "start":
-            starts.setdefault(msg_id, when)
-        elif kind == "end":
-            ends[msg_id] = when
-        elif kind == "print" and msg_id in starts:
-            pending[msg_id] += text
-            *done, pending[msg_id] = pending[msg_id].split("\n")
-            lines[msg_id] += [(when - starts[msg_id], line) for line in done]
-    by_index = {i: m for i, m in client.msg_id_of.items()}
-    late = {
-        i: "".join(
-            m["content"]["text"]
-            for m in ms
-            if m["msg_type"] == "stream" and m["content"]["name"] == "stdout"
-        )
-        for i, ms in client.late.items()
-    }
-    return Run(
-        nb=client.nb,
-        late=late,
-        lines={i: lines[m] for i, m in by_index.items()},
-        duration={i: ends[m] - starts[m] for i, m in by_index.items() if m in ends},
-        python=python,
-        errors=errors,
-    )
-
-
-@pytest.fixture(scope="module")
-def run(built_site, made) -> Run:
-    """The .ipynb the site serves, run top to bottom on a fresh kernel."""
-    path = page_dir(built_site, made.lang) / nbtools.FILE_NAME
-    # In a thread of its own: a browser test may have left this one's event loop running.
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, execute(made, path)).result()
-
-
-def test_the_kernel_is_this_python(run):
-    assert Path(run.python) == Path(sys.executable), "the notebook ran on another Python"
-
-
-def test_run_all_succeeds_except_where_tagged(run, made):
-    assert not run.errors, "\n\n".join(run.errors)
-    for index, cell in expected_cells(made).items():
+def test_run_all_succeeds_except_where_tagged(run):
+    for index, cell in expected_cells(run.made).items():
         errors = [o for o in run.nb.cells[index].outputs if o.output_type == "error"]
         want = cell.output("error")
         if want is None:
             assert not errors, (
-                f"{made.where(cell.line)}: raised {errors[0].ename}: {errors[0].evalue}"
+                f"{where(run, cell.line)}: the cell failed in Jupyter: "
+                f"{errors[0].ename}: {errors[0].evalue}\n"
+                + kernel.ANSI.sub("", "\n".join(errors[0].traceback))
             )
             continue
         assert "raises-exception" in run.nb.cells[index].metadata.get("tags", [])
-        assert errors, f"{made.where(want.line)}: the cell was to raise {want.ename}, and did not"
+        assert errors, f"{where(run, want.line)}: the cell was to raise {want.ename}, and did not"
         got = f"{errors[0].ename}: {errors[0].evalue}"
-        assert got == f"{want.ename}: {want.evalue}", f"{made.where(want.line)}: raised {got}"
+        assert got == f"{want.ename}: {want.evalue}", f"{where(run, want.line)}: raised {got}"
 
 
-def test_every_cell_prints_what_the_notebook_shows(run, made):
+def test_every_cell_prints_what_the_notebook_shows(run):
     problems = []
-    for index, cell in expected_cells(made).items():
+    for index, cell in expected_cells(run.made).items():
         for name in ("stdout", "stderr"):
             want = cell.output(name)
             got = streams(run.nb.cells[index].outputs, name)
             expected = want.text if want else ""
             if not matches(expected, got):
-                where = made.where(want.line if want else cell.line)
                 shown = got if len(got) < 2000 else got[:1000] + "\n[…]\n" + got[-500:]
                 problems.append(
-                    f"{where}: {name} in Jupyter differs from the block:\n{expected}---\n{shown}"
+                    f"{where(run, want.line if want else cell.line)}: {name} in Jupyter differs "
+                    f"from the block:\n{expected}---\n{shown}"
                 )
     assert not problems, "\n\n".join(problems)
 
 
-def test_printed_at_the_times_shown_and_late_output_came_after_the_cell(run, made):
+def test_printed_at_the_times_shown_and_late_output_came_after_the_cell(run):
     problems = []
-    for index, cell in expected_cells(made).items():
+    for index, cell in expected_cells(run.made).items():
         want = cell.output("stdout")
         if not want or not want.timed:
             continue
-        got = run.lines[index]
-        texts = [t for _, t in got]
-        if texts != [t for _, t in want.timed]:
-            problems.append(f"{made.where(want.line)}: printed {texts}")
+        shown = run.cells[index]
+        got = [(t, text) for t, stream, text in shown.lines if stream == "stdout"]
+        if [t for _, t in got] != [t for _, t in want.timed]:
+            problems.append(f"{where(run, want.line)}: printed {[t for _, t in got]}")
             continue
         for (expected, text), (actual, _) in zip(want.timed, got, strict=True):
-            off = f"{actual:.{want.decimals}f}" != f"{expected:.{want.decimals}f}"
-            if off and abs(actual - expected) > TOLERANCE:
+            if f"{actual:.{want.decimals}f}" != f"{expected:.{want.decimals}f}":
                 problems.append(
-                    f"{made.where(want.line)}: {text!r} at {actual:.3f} s, not {expected} s"
+                    f"{where(run, want.line)}: {text!r} at {actual:.3f} s, not {expected} s"
                 )
-        duration = run.duration[index]
-        after = "".join(t + "\n" for when, t in want.timed if when > duration + TOLERANCE + 1e-9)
-        if run.late.get(index, "") != after:
+        duration = shown.duration
+        after = [t for when, t in want.timed if when > duration + 1e-9]
+        late = [text for _, stream, text in shown.late if stream == "stdout"]
+        if late != after:
             problems.append(
-                f"{made.where(want.line)}: the cell finished at {duration:.2f} s; after that it "
-                f"should have printed {after!r}, and printed {run.late.get(index, '')!r}"
+                f"{where(run, want.line)}: the cell finished at {duration:.2f} s; after that it "
+                f"should have printed {after!r}, and printed {late!r}"
             )
     assert not problems, "\n".join(problems)
 
 
-def cell_including(made: Made, run: Run, include: str):
-    for index, cell in expected_cells(made).items():
+def cell_including(run: Run, include: str):
+    for index, cell in expected_cells(run.made).items():
         if include in cell.includes:
             return index, cell
     raise AssertionError(f"no cell includes {include}")
 
 
-def test_a_task_prints_also_finished_3_s_after_its_cell_finished(run, made):
-    index, cell = cell_including(made, run, "tasks/create_task_order.py:cell")
-    assert run.late.get(index) == "also finished\n", made.where(cell.line)
-    ((when, _),) = [(w, t) for w, t in run.lines[index] if t == "also finished"]
-    assert abs(when - run.duration[index] - 3.0) <= TOLERANCE + 1e-9, made.where(cell.line)
+def test_a_task_prints_also_finished_3_s_after_its_cell_finished(run):
+    index, cell = cell_including(run, "tasks/create_task_order.py:cell")
+    shown = run.cells[index]
+    assert [t for _, _, t in shown.late] == ["also finished"], where(run, cell.line)
+    ((when, _, _),) = shown.late
+    assert abs(when - shown.duration - 3.0) < 0.05, where(run, cell.line)
     assert streams(run.nb.cells[index].outputs, "stdout").endswith("world\nalso finished\n")
 
 
-def test_numbers_go_on_to_9_after_the_value(run, made):
-    index, cell = cell_including(made, run, "results/fetch_data_print_numbers.py:cell")
+def test_numbers_go_on_to_9_after_the_value(run):
+    index, cell = cell_including(run, "results/fetch_data_print_numbers.py:cell")
     printed = streams(run.nb.cells[index].outputs, "stdout").splitlines()
-    assert printed[printed.index("{'data': 123}") + 1 :] == ["5", "6", "7", "8", "9"]
-    assert run.late.get(index) == "5\n6\n7\n8\n9\n", made.where(cell.line)
+    assert printed[printed.index("{'data': 123}") + 1 :] == ["7", "8", "9"]
+    assert [t for _, _, t in run.cells[index].late] == ["7", "8", "9"], where(run, cell.line)
 
 
-def test_asyncio_run_in_jupyter_is_the_expected_error(run, made):
-    index, cell = cell_including(made, run, "event_loop/asyncio_run.py")
-    assert cell.tags == ["raises-exception"], made.where(cell.line)
+def test_asyncio_run_in_jupyter_is_the_expected_error(run):
+    index, cell = cell_including(run, "event_loop/asyncio_run.py")
+    assert cell.tags == ["raises-exception"], where(run, cell.line)
     (error,) = [o for o in run.nb.cells[index].outputs if o.output_type == "error"]
     assert (error.ename, error.evalue) == (
         "RuntimeError",

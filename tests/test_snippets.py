@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.harness.pages import collect
+from tools.examples.pages import collect
 from tools.site import ROOT, configs
 
 SNIPPETS = sorted(p for p in (ROOT / "snippets").rglob("*.py") if p.name != "__init__.py")

@@ -13,8 +13,8 @@ import pytest
 from mkdocs.config import load_config
 
 from hooks import translations
-from tests.harness.pages import INCLUDE, load_site
-from tests.harness.planted import build_with
+from tools.examples.pages import load_site
+from tools.examples.planted import build_with
 from tools.site import ROOT, configs
 
 ENGLISH = ROOT / "docs" / "en"
@@ -30,67 +30,25 @@ def pages(directory):
     return sorted(p.relative_to(directory).as_posix() for p in directory.rglob("*.md"))
 
 
-def includes(path):
-    return [
-        (number, m.group("target"))
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        if (m := INCLUDE.match(line))
-    ]
-
-
-def nav_files(config):
-    def walk(items):
-        for item in items:
-            value = next(iter(item.values())) if isinstance(item, dict) else item
-            yield from walk(value) if isinstance(value, list) else [value]
-
-    return list(walk(load_config(str(config))["nav"]))
-
-
 def test_there_is_a_translation():
     assert LANGUAGES, "no mkdocs.<lang>.yml: the Russian edition is missing"
 
 
 @pytest.mark.parametrize(("lang", "config"), LANGUAGES, ids=IDS)
 def test_every_page_has_its_twin(lang, config):
-    other = ROOT / "docs" / lang
-    missing = [
-        f"docs/en/{p} has no docs/{lang}/{p}" for p in pages(ENGLISH) if not (other / p).exists()
-    ]
-    extra = [
-        f"docs/{lang}/{p} has no docs/en/{p}" for p in pages(other) if not (ENGLISH / p).exists()
-    ]
-    assert not missing + extra, "\n".join(missing + extra)
+    problems = translations.missing_twins(lang)
+    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize(("lang", "config"), LANGUAGES, ids=IDS)
 def test_navigation_lists_the_same_pages_in_the_same_order(lang, config):
-    assert nav_files(config) == nav_files(ROOT / "mkdocs.yml")
+    problems = translations.nav_differences(config)
+    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize(("lang", "config"), LANGUAGES, ids=IDS)
 def test_twins_include_the_same_snippets_in_the_same_order(lang, config):
-    problems = []
-    for page in pages(ENGLISH):
-        english, translated = ENGLISH / page, ROOT / "docs" / lang / page
-        if not translated.exists():
-            continue  # reported by test_every_page_has_its_twin
-        ours, theirs = includes(english), includes(translated)
-        for (n_en, en), (n_tr, tr) in zip(ours, theirs, strict=False):
-            if en != tr:
-                problems.append(
-                    f'docs/en/{page}:{n_en} includes "{en}" where docs/{lang}/{page}:{n_tr} includes "{tr}"'
-                )
-                break
-        else:
-            if len(ours) != len(theirs):
-                longer, shorter = (f"docs/en/{page}", f"docs/{lang}/{page}")
-                if len(theirs) > len(ours):
-                    longer, shorter = shorter, longer
-                problems.append(
-                    f"{longer} has {max(len(ours), len(theirs))} snippet includes, {shorter} only "
-                    f"{min(len(ours), len(theirs))}: show the same examples in both"
-                )
+    problems = translations.include_differences(lang)
     assert not problems, "\n".join(problems)
 
 
@@ -166,6 +124,14 @@ def test_editing_english_alone_keeps_the_build_and_lists_the_page(tmp_path):
     lang, config = LANGUAGES[0]
     docs = tmp_path / lang
     shutil.copytree(ROOT / "docs" / lang, docs)
+    for page in docs.glob("*.md"):  # every page current, whatever the checkout's state
+        page.write_text(
+            re.sub(
+                r"translated_from: \w+",
+                f"translated_from: {translations.english_version(page.name)}",
+                page.read_text(),
+            )
+        )
     stale = docs / "tasks.md"
     stale.write_text(
         re.sub(r"translated_from: \w+", "translated_from: 000000000000", stale.read_text())
@@ -190,6 +156,8 @@ def test_the_command_lists_what_is_out_of_date(monkeypatch, capsys):
 def test_a_stale_notebook_source_shows_the_notice_on_the_notebook_page(monkeypatch):
     page = SimpleNamespace(file=SimpleNamespace(src_uri="notebook.ipynb"), url="notebook/")
     config = {"theme": {"language": "ru"}}
+    current = translations.version(translations.nbtools.source_path("en"))
+    monkeypatch.setattr(translations, "recorded_version", lambda path: current)
     assert translations.on_page_content("<h1>Урок</h1>", page, config, None) == "<h1>Урок</h1>"
     monkeypatch.setattr(translations, "recorded_version", lambda path: "000000000000")
     shown = translations.on_page_content("<h1>Урок</h1>", page, config, None)

@@ -47,17 +47,41 @@ def build(
     env: dict[str, str] | None = None,
 ) -> None:
     """``mkdocs build`` of each language into its place in ``site_dir``
-    (``config_files``: other configs than the project's, e.g. a benchmark's)."""
+    (``config_files``: other configs than the project's, e.g. a benchmark's).
+
+    Not ``-q``: mkdocs' quiet mode drops warnings before ``--strict`` counts
+    them, so a broken link would pass. What the build logs besides its routine
+    INFO lines (warnings, and the hooks' notes such as "run make notebook") is
+    passed on; a failed build raises :class:`BuildFailed` with its log.
+    """
     env = {**(env or os.environ), "NO_MKDOCS_2_WARNING": "1"}
     for lang, config in config_files or configs(root):
-        command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)]
+        command = [sys.executable, "-m", "mkdocs", "build", "-f", str(config)]
         command += ["-d", str(site_dir / prefix(lang))]
         if strict:
             command.append("--strict")
-        subprocess.run(command, cwd=root, env=env, check=True)
+        done = subprocess.run(
+            command, cwd=root, env=env, capture_output=True, text=True, check=False
+        )
+        log = [line for line in done.stderr.splitlines() if not ROUTINE.match(line)]
+        if done.returncode != 0:
+            raise BuildFailed(f"{config.name}: mkdocs build failed:\n" + "\n".join(log))
+        if log:
+            print("\n".join(log), file=sys.stderr)
     for lang, _ in config_files or configs(root):
         if prefix(lang):
             share_assets(site_dir, prefix(lang))
+
+
+class BuildFailed(RuntimeError):
+    pass
+
+
+# What every build logs, and nobody needs to read.
+ROUTINE = re.compile(
+    r"^INFO +- +(Cleaning site directory|Building documentation to directory|"
+    r"Documentation built in [\d.]+ seconds)"
+)
 
 
 # A URL the theme writes into a page: an attribute, or a string of its JSON config.
@@ -137,3 +161,24 @@ def built_pages(site_dir: Path, root: Path = ROOT) -> list[tuple[str, str]]:
 
 if __name__ == "__main__":
     build(Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "site").resolve())
+
+
+# What a page loads by itself (not what it links to): other hosts are refused.
+_LOADED = re.compile(
+    r"<(?:img|script|iframe|source|video|audio|embed)\b[^>]*?\bsrc=\"(?P<src>[^\"]+)\""
+    r"|<link\b[^>]*?\brel=\"(?:stylesheet|preload|modulepreload|icon)\"[^>]*?\bhref=\"(?P<href>[^\"]+)\""
+    r"|url\((?P<url>https?://[^)]+)\)"
+)
+
+
+def external_resources(site_dir: Path) -> list[str]:
+    """Every resource a built page would load from another host (a hotlinked
+    image, a CDN script or font): ``page: URL``. The site serves everything itself."""
+    found = []
+    for page in sorted(site_dir.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        for match in _LOADED.finditer(text):
+            url = match.group("src") or match.group("href") or match.group("url")
+            if re.match(r"^(?:https?:)?//", url):
+                found.append(f"{page.relative_to(site_dir)}: loads {url}")
+    return found

@@ -11,7 +11,7 @@ async def fetch_data() -> dict:
 async def print_numbers():
     for i in range(10):
         print(i)
-        await asyncio.sleep(0.45)
+        await asyncio.sleep(0.3)
 
 
 async def main():

@@ -2,7 +2,7 @@
 test_copy.py for the promise). The browser tests' visit of each page
 (visits.py) calls :func:`click_every_copy_button` on its desktop load; what
 was copied from a script block is then run by the example harness
-(tests/harness: ``collect``, ``run``, ``check``) in the background, while
+(tools/examples: ``collect``, ``run``, ``check``) in the background, while
 the browser goes on to the next page.
 """
 
@@ -15,8 +15,9 @@ from functools import cache
 from pathlib import Path
 
 from tests.browser.website import REVEAL, Page, language
-from tests.harness.pages import Example, collect, load_site
-from tests.harness.run import check, run
+from tools.examples.check import check
+from tools.examples.pages import Example, collect, load_site
+from tools.examples.run import run
 from tools.site import ROOT
 
 COPY_CONTROLS = 'button.md-code__button[data-md-type="copy"], clipboard-copy'
@@ -85,7 +86,8 @@ def run_copied(example: Example, copied: str) -> list[str]:
     key = (copied, example.expected, example.snippet_files[0] if example.snippet_files else "")
     if key not in _runs:
         as_pasted = dataclasses.replace(example, code=copied + "\n")
-        _runs[key] = check(as_pasted, run(as_pasted))
+        shown = as_pasted.runs[0]
+        _runs[key] = check(as_pasted, shown, run(as_pasted, shown))
     return _runs[key]
 
 
@@ -201,6 +203,8 @@ def click_every_copy_button(tab, site_page: Page) -> Copied:
                     f"{label}: the page does not show the output block under it:\n"
                     f"page: {output!r}\nsource: {example.expected!r}"
                 )
+        if example.skip_reason:  # the page marks it as not run by the tests; it says why
+            continue
         to_run.append((example, copied, index))
 
     if not any(b["copy"] for b in blocks) and any(not b["noCopy"] for b in blocks):

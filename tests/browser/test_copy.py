@@ -5,13 +5,14 @@ clicked (after opening the tab or the collapsed block it is in) and the
 clipboard is read back:
 
 * a Python block of the page's source (found by the example harness,
-  tests/harness/pages.py) is on the page with a copy button, unless it is a
+  tools/examples/pages.py) is on the page with a copy button, unless it is a
   ``>>>`` transcript, which has none;
 * a script block copies exactly its snippet file, without the
   ``# --8<-- [start:cell]``/``[end:cell]`` marker lines (no prompts, no
   annotation markers, no output), and what was copied, run as a script
   (``python -X dev name.py``, by the harness, on its virtual clock), prints
-  the output block the page shows under it;
+  the output block the page shows under it (unless the page marks the block
+  ``<!--pytest.mark.skip(reason="…")-->``: then it is only copied);
 * a Jupyter-tab block (top-level ``await main()``, not a script) copies
   exactly the text the page shows; the harness runs it as a Jupyter cell;
 * any other block with a copy button copies exactly the text it shows, with no

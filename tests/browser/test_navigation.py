@@ -3,7 +3,8 @@
 * every page exists in every language, and the language switcher in the header
   goes from each page to the same page in the other language;
 * search finds the right page for an English and a Russian term (word forms
-  included), and finds every page by its navigation title;
+  included), finds every page by its navigation title, and finds each common
+  mistake's section by the message Python prints, pasted whole;
 * the light/dark toggle switches the colours, and the choice survives a reload;
 * a missing address gets the 404 page, styled, with a way home;
 * the navigation sidebar and the previous/next links reach every page.
@@ -105,9 +106,9 @@ def test_language_switcher_marks_the_current_language(site_page, visit):
 META = "document.querySelector('.md-search-result__meta').textContent.trim()"
 
 
-def search(tab, query: str) -> list[str]:
-    """Type ``query`` into the header's search box as a reader does; the result
-    pages' paths, best first."""
+def type_query(tab, query: str) -> None:
+    """Type ``query`` into the header's search box as a reader does, and wait
+    for the results."""
     box = tab.locator(".md-search__input")
     # Material reads the box on keyup; an empty box shows the placeholder text.
     box.click()
@@ -118,6 +119,11 @@ def search(tab, query: str) -> list[str]:
     box.press("End")
     tab.wait_for_function(f"() => {META} !== window.__searchReady", timeout=15000)
     tab.wait_for_timeout(100)
+
+
+def search(tab, query: str) -> list[str]:
+    """Search for ``query``; the result pages' paths, best first."""
+    type_query(tab, query)
     hrefs = tab.eval_on_selector_all(
         ".md-search-result__item > a.md-search-result__link",
         "links => links.map(link => link.href)",
@@ -127,6 +133,17 @@ def search(tab, query: str) -> list[str]:
         if path_of(href) not in found:
             found.append(path_of(href))
     return found
+
+
+def search_sections(tab, query: str) -> list[str]:
+    """Search for ``query``; the sections the results link to (``/path/#anchor``),
+    in the order shown: each page's best sections first, then its others."""
+    type_query(tab, query)
+    hrefs = tab.eval_on_selector_all(
+        ".md-search-result__item a.md-search-result__link",
+        "links => links.map(link => link.href)",
+    )
+    return [f"{path_of(h)}#{urlsplit(h).fragment}" for h in hrefs if urlsplit(h).fragment]
 
 
 def open_search(tab, lang: str, built_site) -> None:
@@ -179,6 +196,92 @@ def test_search_finds_the_right_page(search_page, search_lang, query, expected):
     assert found[0] == target, (
         f"searching {query!r} on /{language(lang).prefix}: the first result is {found[0]}, "
         f"not {target}; results: {found}"
+    )
+    assert not watch.problems(), "\n".join(watch.problems())
+
+
+# The common-mistakes page: what a reader pastes into the search box, and the
+# section (anchor on mistakes/) that must be among the first TOP_SECTIONS results.
+# Messages come whole, as a terminal prints them, with a reader's own names and
+# paths where the page's heading has "…"; the same messages in every language.
+MISTAKES = "mistakes/"
+TOP_SECTIONS = 3
+MESSAGES = [
+    ("RuntimeWarning: coroutine 'fetch_data' was never awaited", "coroutine-was-never-awaited"),
+    # 3.13's form, from the end of a script.
+    ("<sys>:0: RuntimeWarning: coroutine 'main' was never awaited", "coroutine-was-never-awaited"),
+    (
+        (
+            "Executing <Task pending name='Task-1' coro=<main() running at /home/me/app.py:12> "
+            "wait_for=<Future pending cb=[Task.task_wakeup()]> cb=[_run_until_complete_cb() at "
+            "/usr/lib/python3.12/asyncio/base_events.py:181] created at "
+            "/usr/lib/python3.12/asyncio/runners.py:100> took 2.003 seconds"
+        ),
+        "executing-task-took-seconds",
+    ),
+    (
+        "RuntimeError: asyncio.run() cannot be called from a running event loop",
+        "asynciorun-cannot-be-called-from-a-running-event-loop",
+    ),
+    ("Task was destroyed but it is pending!", "task-was-destroyed-but-it-is-pending"),
+    (
+        (
+            "task: <Task pending name='Task-3' coro=<worker() running at /home/me/app.py:7> "
+            "wait_for=<Future pending cb=[Task.task_wakeup()]>>"
+        ),
+        "task-was-destroyed-but-it-is-pending",
+    ),
+    ("Task exception was never retrieved", "task-exception-was-never-retrieved"),
+    (
+        "TypeError: object NoneType can't be used in 'await' expression",
+        "object-cant-be-used-in-await-expression",
+    ),
+    (
+        "TypeError: object dict can't be used in 'await' expression",
+        "object-cant-be-used-in-await-expression",
+    ),
+    (
+        "RuntimeError: cannot reuse already awaited coroutine",
+        "cannot-reuse-already-awaited-coroutine",
+    ),
+    ("SyntaxError: 'await' outside function", "await-outside-function"),
+    ("DeprecationWarning: There is no current event loop", "there-is-no-current-event-loop"),
+    # What Python 3.14 says instead.
+    (
+        "RuntimeError: There is no current event loop in thread 'MainThread'.",
+        "there-is-no-current-event-loop",
+    ),
+]
+# A mistake that prints no message, found by the words of its heading.
+DESCRIBED = {
+    "en": [
+        ("one await after another", "one-await-after-another"),
+        ("blocking call", "executing-task-took-seconds"),
+    ],
+    "ru": [
+        ("последовательные await", "one-await-after-another"),
+        ("блокирующий вызов", "executing-task-took-seconds"),
+        ("забыли await", "coroutine-was-never-awaited"),
+    ],
+}
+
+
+def test_search_finds_each_mistake_by_its_message(new_context, built_site, lang):
+    context, watch = new_context()
+    tab = context.new_page()
+    open_search(tab, lang, built_site)
+    page = "/" + language(lang).prefix + MISTAKES
+    missed = []
+    for query, anchor in MESSAGES + DESCRIBED.get(lang, []):
+        found = search_sections(tab, query)
+        target = f"{page}#{anchor}"
+        if target not in found[:TOP_SECTIONS]:
+            where = f"at place {found.index(target) + 1}" if target in found else "not at all"
+            missed.append(f"{query!r}: {target} found {where}; first: {found[:TOP_SECTIONS]}")
+    assert not missed, (
+        f"search on /{language(lang).prefix} does not find these mistakes among the first "
+        f"{TOP_SECTIONS} sections (check the headings in docs/{lang}/mistakes.md and the "
+        "search separator in the mkdocs config):\n" + "\n".join(missed)
     )
     assert not watch.problems(), "\n".join(watch.problems())
 

@@ -150,6 +150,11 @@ class Target:
         return Page(self.lang, self.path)
 
     @property
+    def source(self) -> Path | None:
+        """The Markdown file the page was built from (None for a 404 page)."""
+        return None if self.missing else self.page.source
+
+    @property
     def url_path(self) -> str:
         return "/" + language(self.lang).prefix + self.path
 

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from tests.harness.pages import load_site
+from tools.examples.pages import load_site
 from tools.site import ROOT, build, built_pages, configs, prefix
 
 SCREENSHOTS = ROOT / "test-results" / "screenshots"

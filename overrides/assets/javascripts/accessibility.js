@@ -22,12 +22,17 @@
     }
   }
 
-  /* scrollable-region-focusable: a code block (or notebook cell) that scrolls
-     sideways must be reachable by keyboard to be scrolled. Material makes it
-     focusable only on screens with hover; this does it on touch screens too,
-     whenever the block overflows (checked again when its size changes). */
-  var SCROLLERS = ".md-typeset pre > code, .jupyter-wrapper .highlight-ipynb, .jupyter-wrapper .jp-OutputArea";
+  /* scrollable-region-focusable: a block that scrolls sideways must be
+     reachable by keyboard to be scrolled. Material makes a code block
+     focusable only on screens with hover, and a wide table's scroll wrapper
+     or a notebook cell never; this does it whenever the block overflows
+     (checked again when its size changes). */
   var touch = !matchMedia("(hover)").matches;
+  var SCROLLERS = [
+    ".md-typeset__scrollwrap",
+    ".jupyter-wrapper .highlight-ipynb",
+    ".jupyter-wrapper .jp-OutputArea",
+  ].concat(touch ? [".md-typeset pre > code"] : []).join(", ");
   var watch = typeof ResizeObserver === "function" && new ResizeObserver(function (entries) {
     for (var i = 0; i < entries.length; i++) focusableIfScrolling(entries[i].target);
   });
@@ -35,13 +40,13 @@
   function focusableIfScrolling(element) {
     if (element.scrollWidth > element.clientWidth) {
       element.setAttribute("tabindex", "0");
-    } else if (touch && element.getAttribute("tabindex") === "0") {
+    } else if (element.getAttribute("tabindex") === "0") {
       element.removeAttribute("tabindex");
     }
   }
 
   function focusableScrollers(root) {
-    if (!touch || !watch) return;
+    if (!watch) return;
     var found = root.querySelectorAll(SCROLLERS);
     for (var i = 0; i < found.length; i++) {
       focusableIfScrolling(found[i]);

@@ -1,4 +1,5 @@
-"""Build a throw-away docs directory with one of the site's own configs."""
+"""Build a throw-away docs directory with one of the site's own configs (for
+tests that plant a fault in a copy of the site)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,20 @@
+import asyncio
+
+
+async def parse(text):
+    if not text.isdigit():
+        raise ValueError(f"not a number: {text!r}")
+    return int(text)
+
+
+async def main():
+    task = asyncio.create_task(parse("forty-two"))
+    await asyncio.sleep(0.5)
+    try:
+        print(await task)
+    except ValueError as error:
+        print(f"parse failed: {error}")
+    print("main done")
+
+
+asyncio.run(main())

@@ -1,0 +1,39 @@
+"""Every mistake a contributor can make (tools/faults.py), planted in a
+throw-away copy of the project, is caught by the check the suite runs, with a
+first message that names the page or file and says what to do."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+from tools.faults import FAULTS, plant_and_check
+
+
+@pytest.mark.parametrize("fault", FAULTS, ids=[f.name for f in FAULTS])
+def test_the_fault_is_caught_with_a_message_that_names_the_page(fault):
+    caught = plant_and_check(fault)
+    assert caught.messages, f"{fault.name}: nothing caught it"
+    assert fault.names in caught.first, (
+        f"{fault.name}: the first message does not name {fault.names}:\n{caught.first}"
+    )
+
+
+@pytest.mark.parametrize("fault", FAULTS, ids=[f.name for f in FAULTS])
+def test_the_test_said_to_catch_it_exists(fault):
+    module, name = fault.caught_by.split("::")
+    tests = importlib.import_module(module.removesuffix(".py").replace("/", "."))
+    assert callable(getattr(tests, name, None)), f"{fault.caught_by} is not a test"
+
+
+@pytest.mark.parametrize("document", ["README.md", "CONTRIBUTING.md"])
+def test_the_documents_show_every_fault(document):
+    from tools.faults import ROOT, shown_table
+
+    shown = shown_table(ROOT / document)
+    wanted = [(f.name, f.caught_by.split("::")[-1]) for f in FAULTS]
+    assert shown == wanted, (
+        f"{document}'s table of faults is not the fault suite's: run "
+        f"`.venv/bin/python -m tools.faults --write README.md CONTRIBUTING.md`"
+    )

@@ -1,0 +1,423 @@
+"""The clock an example runs on, and the record of when it printed each line.
+
+Imported by ``sitecustomize.py`` (this directory is on the example's
+``PYTHONPATH``); it changes nothing an example prints, only how long it takes.
+
+``EXAMPLE_CLOCK=virtual`` (the tests): time is real time, except that the
+process skips the time it would spend **idle**, waiting for nothing but a
+timer, and does not count the time a busy machine keeps it waiting for a CPU
+(its main thread's run-queue wait, from Linux's schedstat). Every clock an
+example can read (``time.monotonic``, ``perf_counter``, ``time.time``, their
+``_ns`` forms, and so the event loop's ``loop.time()``) moves that way. A
+wait is skipped only when nothing real could happen during it:
+
+* it is on the main thread, and every other thread is an idle worker of a
+  thread pool (no ``to_thread``/``run_in_executor`` job is running);
+* the event loop watches no file descriptor but its own wake-up pipe (no
+  socket, pipe or subprocess that real I/O could arrive on);
+* the process has no child process.
+
+So ``await asyncio.sleep(3)`` returns at once, 3 s later on every clock;
+CPU work, blocking calls, threads, real I/O and timeouts on it take the time
+they take. A blocking ``time.sleep(n)`` on the main thread is skipped under
+the same conditions (nothing else could run while it blocks), else it
+sleeps. The event loop is the standard one: its class, its repr and its
+debug-mode reports are Python's own.
+
+``EXAMPLE_CLOCK=real`` (the real-time cross-check): nothing is skipped; the
+clocks only leave out the run-queue wait, so that a loaded machine (CI
+running other tests) does not delay the example's timers: it runs as on an
+idle machine, in real time.
+
+``EXAMPLE_CLOCK`` unset or ``wall``: nothing is changed (the benchmarks).
+
+``EXAMPLE_TIMELOG=FILE``: every line written to stdout or stderr is appended
+to FILE as a JSON line ``[seconds since start, "stdout"|"stderr", text]``, and
+the end of the run as ``[seconds, "exit", "W"]``, W being how many of those
+seconds it spent waiting (idle, or for threads, I/O and sleeps); each record
+ends with how many seconds the main thread had waited for real by then. The harness reads it to check
+the times a page shows.
+
+``EXAMPLE_TIME_LIMIT=SECONDS`` (default 60): on the virtual clock, an example
+whose clock passes this many seconds (a reader would wait that long) is
+stopped with exit status 124 and the record ``[seconds, "limit", ""]``.
+
+In a Jupyter kernel (:func:`kernel_mode`), the kernel's own sockets and
+threads count as idle, and only what a cell starts counts as real.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import threading
+import time
+
+_real_monotonic = time.monotonic
+_real_perf_counter = time.perf_counter
+_real_time = time.time
+_real_sleep = time.sleep
+
+_MODE = os.environ.get("EXAMPLE_CLOCK", "wall")
+_LIMIT = float(os.environ.get("EXAMPLE_TIME_LIMIT", "60"))
+_enabled = _MODE == "virtual"  # skip idle waits
+_adjusted = _MODE in ("virtual", "real")  # do not count the run-queue wait
+_log = None
+_lock = threading.RLock()
+
+# Time 0: when this module is imported (see sitecustomize.py), on every clock.
+_T0 = _real_monotonic()
+_PERF0, _TIME0 = _real_perf_counter(), _real_time()
+# What a Jupyter kernel runs on (kernel_mode): not counted as real activity.
+_infrastructure_threads: set[int] = set()
+_infrastructure_fds: set[int] = set()
+
+
+def _run_queue_file() -> int | None:
+    """The main thread's scheduler statistics (Linux): how long it has waited
+    to be given a CPU, the second number."""
+    try:
+        return os.open(f"/proc/self/task/{threading.get_native_id()}/schedstat", os.O_RDONLY)
+    except (OSError, AttributeError):
+        return None
+
+
+class _Clock:
+    """Seconds since time 0 on the example's clock: the real time that has
+    passed, less the time the main thread stood in the operating system's run
+    queue waiting for a CPU (a busy machine delays the process; the example
+    did not ask for that), plus the idle waits it skipped."""
+
+    def __init__(self) -> None:
+        self.queue = _run_queue_file()
+        self.wall0, self.queued0 = _real_monotonic(), self._queued()
+        self.skipped = 0.0
+        self.waited = 0.0  # seconds spent waiting on the main thread: skipped, or for real
+        self.real = 0.0  # of those, waited for real (for threads, I/O, children)
+        self.last = 0.0
+
+    def _queued(self) -> float:
+        if self.queue is None:
+            return 0.0
+        return int(os.pread(self.queue, 128, 0).split()[1]) / 1e9
+
+    def read(self) -> float:
+        with _lock:
+            value = _real_monotonic() - self.wall0 - (self._queued() - self.queued0)
+            self.last = max(self.last, value + self.skipped)
+            return self.last
+
+    @contextlib.contextmanager
+    def real_wait(self):
+        """A real wait (a sleep, a select), counted as it happens."""
+        start = self.read()
+        try:
+            yield
+        finally:
+            if threading.current_thread() is threading.main_thread():
+                with _lock:
+                    waited = self.read() - start
+                    self.waited += waited
+                    self.real += waited
+
+    def skip(self, seconds: float) -> None:
+        with _lock:
+            self.skipped += seconds
+            self.waited += seconds
+
+
+_clock = _Clock()
+
+
+def now() -> float:
+    """Seconds since time 0, on the example's clock."""
+    if not _adjusted:
+        return _real_monotonic() - _T0
+    return _clock.read()
+
+
+def real_waited() -> float:
+    """Seconds the main thread has waited for real so far (not skipped): a line
+    printed after such a wait has a time that real time decided."""
+    return _clock.real
+
+
+def _record(kind: str, text: str = "", when: float | None = None) -> None:
+    if _log is not None:
+        with _lock:
+            when = now() if when is None else when
+            _log.write(json.dumps([round(when, 6), kind, text, round(_clock.real, 6)]) + "\n")
+            _log.flush()
+
+
+# --- what counts as pending real activity -------------------------------------
+
+_busy_jobs = 0  # thread-pool jobs submitted and not finished
+
+
+def _count_jobs() -> None:
+    thread = sys.modules["concurrent.futures.thread"]
+
+    original_submit = thread.ThreadPoolExecutor.submit
+
+    def submit(self, fn, /, *args, **kwargs):
+        global _busy_jobs
+
+        def job():
+            global _busy_jobs
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                with _lock:
+                    _busy_jobs -= 1
+
+        with _lock:
+            _busy_jobs += 1
+        try:
+            return original_submit(self, job)
+        except BaseException:
+            with _lock:
+                _busy_jobs -= 1
+            raise
+
+    thread.ThreadPoolExecutor.submit = submit
+
+
+def _idle_pool_workers() -> set[int]:
+    thread = sys.modules.get("concurrent.futures.thread")
+    if thread is None:
+        return set()
+    return {t.ident for t in list(thread._threads_queues)}
+
+
+def _other_threads_busy() -> bool:
+    """Whether a thread other than the main one may be doing something (a job
+    of a pool, a thread of the example's own)."""
+    if threading.current_thread() is not threading.main_thread():
+        return True
+    if _busy_jobs:
+        return True
+    if threading.active_count() == 1:
+        return False
+    others = {
+        t.ident for t in threading.enumerate() if t is not threading.main_thread() and t.is_alive()
+    }
+    return bool(others - _idle_pool_workers() - _infrastructure_threads)
+
+
+def _has_children() -> bool:
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        return False  # not Linux: child processes are not looked for
+    for task in tasks:
+        try:
+            with open(f"/proc/self/task/{task}/children", encoding="ascii") as f:
+                if f.read().strip():
+                    return True
+        except OSError:
+            continue
+    return False
+
+
+def _loop_watches_io(loop) -> bool:
+    """Whether the loop waits on any file descriptor besides its wake-up pipe."""
+    selector = getattr(loop, "_selector", None)
+    if selector is None:
+        return True  # not a selector loop: nothing is known, so nothing is skipped
+    own = {loop._ssock.fileno()} if getattr(loop, "_ssock", None) else set()
+    watched = set(selector.get_map()) - own - _infrastructure_fds
+    return bool(watched)
+
+
+def _may_skip(loop=None) -> bool:
+    if not _enabled or _other_threads_busy():
+        return False
+    if loop is None and "asyncio" in sys.modules:
+        try:
+            loop = sys.modules["asyncio"].get_running_loop()
+        except RuntimeError:
+            loop = None
+    if loop is not None and _loop_watches_io(loop):
+        return False
+    return not _has_children()
+
+
+def _skip(seconds: float) -> None:
+    _clock.skip(seconds)
+    if now() > _LIMIT:
+        _record("limit")
+        _flush_streams()
+        os._exit(124)
+
+
+# --- the clocks ------------------------------------------------------------------
+
+
+def monotonic() -> float:
+    return _T0 + now()
+
+
+def perf_counter() -> float:
+    return _PERF0 + now()
+
+
+def time_() -> float:
+    return _TIME0 + now()
+
+
+def _ns(clock):
+    return lambda: int(clock() * 1e9)
+
+
+def sleep(seconds: float) -> None:
+    if seconds > 0 and _may_skip():
+        _skip(seconds)
+    else:
+        with _clock.real_wait():
+            _real_sleep(seconds)
+
+
+def _patch_clocks() -> None:
+    time.monotonic, time.perf_counter, time.time = monotonic, perf_counter, time_
+    time.monotonic_ns, time.perf_counter_ns = _ns(monotonic), _ns(perf_counter)
+    time.time_ns = _ns(time_)
+    time.sleep = sleep
+    for function in (monotonic, perf_counter, time_, sleep):
+        function.__module__ = "time"
+    time_.__name__ = time_.__qualname__ = "time"
+
+
+def _patch_event_loops() -> None:
+    """Every selector event loop skips its idle waits for timers (see above)."""
+    selector_events = sys.modules["asyncio.selector_events"]
+    original_init = selector_events.BaseSelectorEventLoop.__init__
+
+    def __init__(self, selector=None):
+        original_init(self, selector)
+        select = self._selector.select
+
+        def skipping_select(timeout=None):
+            if timeout is not None and timeout > 0 and _may_skip(self):
+                ready = select(0)
+                if ready:
+                    return ready
+                _skip(timeout)
+                return []
+            if timeout == 0:
+                return select(0)
+            with _clock.real_wait():
+                return select(timeout)
+
+        self._selector.select = skipping_select
+
+    selector_events.BaseSelectorEventLoop.__init__ = __init__
+
+
+# --- the record of printed lines ---------------------------------------------------
+
+
+class _TimedStream:
+    """Forwards writes unchanged and records each completed line with its time."""
+
+    def __init__(self, stream, name):
+        self._stream, self._name, self._pending = stream, name, ""
+
+    def write(self, text):
+        when = now()
+        self._pending += text
+        *lines, self._pending = self._pending.split("\n")
+        for line in lines:
+            _record(self._name, line, when)
+        return self._stream.write(text)
+
+    def close_record(self):
+        if self._pending:  # a last line without a newline still gets its time
+            _record(self._name, self._pending)
+            self._pending = ""
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def _flush_streams() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, _TimedStream):
+            stream.close_record()
+            stream.flush()
+
+
+def _at_exit() -> None:
+    _flush_streams()
+    _record("exit", f"{_clock.waited:.6f}" if _adjusted else "")
+
+
+def limit_in(seconds: float) -> None:
+    """Stop the process if its clock passes ``seconds`` from now (a kernel sets
+    this at the start of each cell)."""
+    global _LIMIT
+    _LIMIT = now() + seconds
+
+
+def kernel_mode() -> None:
+    """In a Jupyter kernel, once it is up: its sockets and threads are not an
+    example's activity. Called by the harness's kernel set-up code."""
+    import asyncio
+
+    _infrastructure_threads.update(t.ident for t in threading.enumerate())
+    loop = asyncio.get_running_loop()
+    _infrastructure_fds.update(getattr(loop, "_selector").get_map())  # noqa: B009
+
+
+class _AfterImport:
+    """Patches a module right after it is first imported, so that nothing is
+    imported on an example's behalf (start-up and shut-down stay its own)."""
+
+    def __init__(self, patches):
+        self._patches = patches  # module name -> function to call once it is loaded
+
+    def find_spec(self, name, path=None, target=None):
+        if name not in self._patches:
+            return None
+        import importlib.util
+
+        sys.meta_path.remove(self)  # find the real spec without finding ourselves
+        try:
+            spec = importlib.util.find_spec(name)
+        finally:
+            sys.meta_path.insert(0, self)
+        if spec is None or spec.loader is None:
+            return spec
+        patch, original = self._patches.pop(name), spec.loader.exec_module
+
+        def exec_module(module):
+            original(module)
+            patch()
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+def install() -> None:
+    global _log
+    if _adjusted:
+        _patch_clocks()
+        patches = {
+            "concurrent.futures.thread": _count_jobs,
+            "asyncio.selector_events": _patch_event_loops,
+        }
+        for name, patch in list(patches.items()):
+            if name in sys.modules:
+                patch()
+                del patches[name]
+        sys.meta_path.insert(0, _AfterImport(patches))
+    path = os.environ.get("EXAMPLE_TIMELOG")
+    if path:
+        _log = open(path, "a", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
+        sys.stdout = _TimedStream(sys.stdout, "stdout")
+        sys.stderr = _TimedStream(sys.stderr, "stderr")
+        import atexit
+
+        atexit.register(_at_exit)

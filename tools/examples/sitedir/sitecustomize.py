@@ -1,0 +1,14 @@
+"""Imported at start-up by every example the harness runs (this directory is
+on its PYTHONPATH): the example's clock and the record of when it printed
+each line (see example_clock.py).
+
+asyncio is imported first, so that time 0 is when the example's own first
+line runs: the ~30 ms Python takes to import asyncio is not counted (as
+Python's own start-up is not).
+"""
+
+import asyncio  # noqa: F401 - imported before the clock starts (see above)
+
+import example_clock
+
+example_clock.install()

@@ -1,0 +1,581 @@
+"""Every mistake a contributor can make, planted in a throw-away copy of the
+project, must be caught before the site is published: ``make faults``.
+
+Each :class:`Fault` edits a copy of the sources (docs/, snippets/,
+notebooks/, the configs, hooks/ and tools/) and runs, on that copy, the same
+check the test suite runs on the real one (``caught_by`` names that test).
+The first message must name the page (file:line) or the file, and say what
+to do. ``make faults`` prints the table "fault → caught by → first line of
+the message" (``--markdown`` for the README and CONTRIBUTING);
+tests/test_faults.py runs every fault as part of ``make test``.
+
+    python -m tools.faults              # the table
+    python -m tools.faults --markdown   # the same, as a Markdown table
+    python -m tools.faults --write README.md CONTRIBUTING.md   # the table in them, refreshed
+
+In a file, the table sits between ``<!-- faults:start -->`` and
+``<!-- faults:end -->``; tests/test_faults.py checks it lists every fault.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+COPIED = ["docs", "snippets", "notebooks", "hooks", "tools", "overrides"]
+
+
+class Copy:
+    """A throw-away copy of the project's sources, to plant a fault in."""
+
+    def __init__(self, base: Path):
+        self.root = base / "project"
+        for name in COPIED:
+            shutil.copytree(
+                ROOT / name,
+                self.root / name,
+                ignore=shutil.ignore_patterns("__pycache__", "node_modules"),
+            )
+        for config in ROOT.glob("mkdocs*.yml"):
+            shutil.copy(config, self.root / config.name)
+
+    def path(self, relative: str) -> Path:
+        return self.root / relative
+
+    def edit(self, relative: str, old: str, new: str, count: int = 1) -> None:
+        path = self.path(relative)
+        text = path.read_text(encoding="utf-8")
+        if old not in text:
+            raise AssertionError(f"cannot plant the fault: {old!r} is not in {relative}")
+        path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+    def append(self, relative: str, text: str) -> None:
+        path = self.path(relative)
+        path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+# --- the checks, run on a copy as the tests run them on the project --------------
+
+
+def examples(copy: Copy, page: str | None = None, every_python: bool = False) -> list[str]:
+    """Collection problems and example runs (tests/test_examples.py)."""
+    from tools.examples import pythons
+    from tools.examples.check import check
+    from tools.examples.pages import collect, site_configs
+
+    found, problems = collect(site_configs(copy.root), root=copy.root)
+    messages = [str(p) for p in problems]
+    interpreters = pythons.interpreters() if every_python else [pythons.default()]
+    for example in found:
+        if page is not None and str(example.page) != page:
+            continue
+        for shown in example.runs:
+            for interpreter in interpreters:
+                outcome = _runs.outcome(example, shown, interpreter, timeout=5)
+                messages += check(example, shown, outcome, interpreter.minor)
+    return messages
+
+
+class _Runs:
+    """The runs of every fault, each distinct run once: the examples a fault
+    leaves as they are run once for all faults."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self._lock = threading.Lock()
+        self._futures: dict[tuple, Future] = {}
+
+    def outcome(self, example, shown, interpreter, timeout):
+        from tools.examples.batch import key
+        from tools.examples.run import run
+
+        k = key(example, shown, interpreter, "virtual")
+        with self._lock:
+            mine = k not in self._futures
+            if mine:
+                self._futures[k] = Future()
+            future = self._futures[k]
+        if mine:
+            try:
+                future.set_result(run(example, shown, interpreter, timeout=timeout))
+            except BaseException as error:  # noqa: BLE001 - handed to the callers waiting for it
+                future.set_exception(error)
+        return future.result()
+
+
+_runs = _Runs()
+
+
+def translations(copy: Copy) -> list[str]:
+    """tests/test_translations.py's structure checks."""
+    from hooks import translations as checks
+    from tools.site import configs
+
+    messages = []
+    for lang, config in configs(copy.root):
+        if lang == "en":
+            continue
+        messages += checks.missing_twins(lang, copy.root)
+        messages += checks.nav_differences(config, copy.root)
+        messages += checks.include_differences(lang, copy.root)
+    return messages
+
+
+def build(copy: Copy, lang: str = "en") -> list[str]:
+    """The strict build every test builds on (tools/site.py)."""
+    from tools.site import BuildFailed, configs
+    from tools.site import build as site_build
+
+    config = dict(configs(copy.root))[lang]
+    with tempfile.TemporaryDirectory(prefix="fault-site-") as out:
+        try:
+            site_build(Path(out), root=copy.root, config_files=[(lang, config)])
+        except BuildFailed as failed:
+            return [
+                line for line in str(failed).splitlines() if "WARNING" in line or "ERROR" in line
+            ]
+    return []
+
+
+def loads_from_elsewhere(copy: Copy) -> list[str]:
+    """tests/test_build.py: no page loads anything from another host."""
+    from tools.site import build as site_build
+    from tools.site import configs, external_resources
+
+    with tempfile.TemporaryDirectory(prefix="fault-site-") as out:
+        site_build(Path(out), root=copy.root, config_files=configs(copy.root)[:1])
+        return [f"{line}: serve it from the site instead" for line in external_resources(Path(out))]
+
+
+def notebook_render(copy: Copy) -> list[str]:
+    """tests/test_notebook.py: the committed notebook page is current."""
+    done = subprocess.run(
+        [sys.executable, "-m", "tools.notebook_page", "--check"],
+        cwd=copy.root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.stdout.splitlines() if done.returncode else []
+
+
+def notebook_run(copy: Copy) -> list[str]:
+    """tests/test_notebook.py: Run All succeeds except where a cell is tagged."""
+    from mkdocs.config import load_config
+
+    from tools import notebook as nbtools
+    from tools.examples import kernel, pythons
+
+    config = load_config(str(copy.path("mkdocs.yml")))
+    source = copy.path("notebooks/lesson.en.md")
+    settings = nbtools.snippet_config(config["mdx_configs"], config.config_file_path)
+    ipynb, cells = nbtools.generate(source, settings)
+    path = copy.root / "lesson.ipynb"
+    path.write_text(ipynb, encoding="utf-8")
+    nb, _ = kernel.run_notebook(path, pythons.default())
+    code = [c for c in cells if c.kind == "code"]
+    indices = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    messages = []
+    for index, cell in zip(indices, code, strict=True):
+        errors = [o for o in nb.cells[index].outputs if o.output_type == "error"]
+        if errors and "raises-exception" not in cell.tags:
+            messages.append(
+                f"notebooks/lesson.en.md:{cell.line}: the cell failed in Jupyter: "
+                f"{errors[0].ename}: {errors[0].evalue}"
+            )
+    return messages
+
+
+def exercises(copy: Copy) -> list[str]:
+    """tests/test_exercises.py: every lesson page ends with a checked exercise."""
+    from tools.examples.exercises import problems
+
+    return problems(copy.root)
+
+
+# --- the faults ---------------------------------------------------------------------
+
+
+@dataclass
+class Fault:
+    name: str
+    caught_by: str
+    plant: Callable[[Copy], None]
+    check: Callable[[Copy], list[str]]
+    names: str  # what the first message must contain: the page or the file
+
+
+EXAMPLES = "tests/test_examples.py::test_example_prints_what_the_page_shows"
+FENCES = "tests/test_examples.py::test_every_fence_is_known_and_every_output_compared"
+AWAIT = "docs/en/await.md"
+HELLO = "snippets/start/hello_asyncio.py"
+
+
+def _wrong_output_in(fence: str) -> Callable[[Copy], None]:
+    """An example written with another fence, with a wrong output under it."""
+
+    def plant(copy: Copy) -> None:
+        copy.append(
+            AWAIT,
+            f"\n{fence}\n\n<!--pytest-codeblocks:expected-output-->\n```text\n"
+            "0.0 s  hello\n9.0 s  one second later\n```\n",
+        )
+
+    return plant
+
+
+def _script(name: str, code: str, output: str | None) -> Callable[[Copy], None]:
+    """A new snippet shown on the await page (with ``output`` under it)."""
+
+    def plant(copy: Copy) -> None:
+        copy.path(f"snippets/awaiting/{name}").write_text(code, encoding="utf-8")
+        block = f'\n```python title="{name}"\n--8<-- "awaiting/{name}"\n```\n'
+        if output is not None:
+            block += f"\n<!--pytest-codeblocks:expected-output-->\n```text\n{output}```\n"
+        copy.append(AWAIT, block)
+
+    return plant
+
+
+def _examples_on(page: str, every_python: bool = False) -> Callable[[Copy], list[str]]:
+    return lambda copy: examples(copy, page, every_python)
+
+
+FAULTS: list[Fault] = [
+    Fault(
+        "a syntax error in a snippet",
+        EXAMPLES,
+        lambda c: c.edit(HELLO, 'print("hello")', 'print("hello"'),
+        _examples_on("docs/en/index.md"),
+        "docs/en/index.md:",
+    ),
+    Fault(
+        'an exception inside the `if __name__ == "__main__":` guard',
+        EXAMPLES,
+        _script(
+            "guarded.py",
+            'def main():\n    raise ValueError("boom")\n\n\nif __name__ == "__main__":\n    main()\n',
+            "hello\n",
+        ),
+        _examples_on(AWAIT),
+        AWAIT,
+    ),
+    Fault(
+        "a wrong output shown under an example",
+        EXAMPLES,
+        lambda c: c.edit(AWAIT, "    3.0 s  finished", "    3.0 s  done"),
+        _examples_on(AWAIT),
+        AWAIT,
+    ),
+    Fault(
+        "a wrong time shown",
+        EXAMPLES,
+        lambda c: c.edit(AWAIT, "    3.0 s  finished", "    1.0 s  finished"),
+        _examples_on(AWAIT),
+        AWAIT,
+    ),
+    *[
+        Fault(
+            f"an example in a fence written {spelling}, with a wrong output",
+            EXAMPLES,
+            _wrong_output_in(fence),
+            _examples_on(AWAIT),
+            AWAIT,
+        )
+        for spelling, fence in [
+            ("```Python", '```Python\n--8<-- "start/hello_asyncio.py"\n```'),
+            ("```python3", '```python3\n--8<-- "start/hello_asyncio.py"\n```'),
+            ("```py3", '```py3\n--8<-- "start/hello_asyncio.py"\n```'),
+            ("~~~python", '~~~python\n--8<-- "start/hello_asyncio.py"\n~~~'),
+            (
+                "with attributes",
+                '``` { .python .no-copy title="hello_asyncio.py" }\n--8<-- "start/hello_asyncio.py"\n```',
+            ),
+            (
+                "inside an admonition",
+                '!!! note "An example"\n\n    ```python\n    --8<-- "start/hello_asyncio.py"\n    ```',
+            ),
+            (
+                "inside <details>",
+                '<details><summary>An example</summary>\n\n```python\n--8<-- "start/hello_asyncio.py"\n```\n\n</details>',
+            ),
+        ]
+    ],
+    Fault(
+        "an example as an indented code block (no fence)",
+        FENCES,
+        lambda c: c.append(AWAIT, '\nHere:\n\n    --8<-- "start/hello_asyncio.py"\n'),
+        _examples_on(AWAIT),
+        AWAIT,
+    ),
+    Fault(
+        "an include of a missing file",
+        FENCES,
+        lambda c: c.edit(AWAIT, '"awaiting/hello_world_sequential.py"', '"awaiting/gone.py"'),
+        _examples_on(AWAIT),
+        AWAIT,
+    ),
+    Fault(
+        "an include of a missing section",
+        FENCES,
+        lambda c: c.edit(
+            AWAIT,
+            '"awaiting/hello_world_sequential.py:cell"',
+            '"awaiting/hello_world_sequential.py:nope"',
+        ),
+        _examples_on(AWAIT),
+        AWAIT,
+    ),
+    Fault(
+        "a block that never finishes",
+        EXAMPLES,
+        _script(
+            "forever.py",
+            "import asyncio\n\n\nasync def main():\n    await asyncio.Event().wait()\n\n\nasyncio.run(main())\n",
+            None,
+        ),
+        _examples_on(AWAIT),
+        AWAIT,
+    ),
+    Fault(
+        "a block reading input()",
+        EXAMPLES,
+        _script(
+            "ask.py",
+            'name = input("Your name? ")\nprint("hello", name)\n',
+            "Your name? hello Ann\n",
+        ),
+        _examples_on(AWAIT),
+        AWAIT,
+    ),
+    Fault(
+        'a "never awaited" warning the page does not show',
+        EXAMPLES,
+        _script(
+            "forgot.py", "async def main():\n    print('hi')\n\n\nmain()\nprint('done')\n", "done\n"
+        ),
+        _examples_on(AWAIT),
+        AWAIT,
+    ),
+    Fault(
+        "output that depends on the order of a set, shown as fixed",
+        EXAMPLES,
+        _script(
+            "a_set.py",
+            'print({"asyncio", "threads", "tasks", "loops", "await"})\n',
+            "{'asyncio', 'threads', 'tasks', 'loops', 'await'}\n",
+        ),
+        _examples_on(AWAIT, every_python=True),
+        AWAIT,
+    ),
+    Fault(
+        "an output block moved under the wrong example",
+        EXAMPLES,
+        lambda c: c.edit(
+            AWAIT, "    0.0 s  hello\n    0.0 s  world\n    3.0 s  finished", "    quick() runs", 1
+        ),
+        _examples_on(AWAIT),
+        AWAIT,
+    ),
+    Fault(
+        "a Jupyter tab whose code differs from its script tab",
+        FENCES,
+        lambda c: c.edit(
+            AWAIT, '"awaiting/hello_world_sequential.py:cell"', '"start/hello_asyncio.py:cell"'
+        ),
+        _examples_on(AWAIT),
+        AWAIT,
+    ),
+    Fault(
+        "a text block under an example with no output marker",
+        FENCES,
+        lambda c: c.edit(
+            AWAIT,
+            '<!--pytest-codeblocks:expected-output-->\n``` { .text .no-copy title="Output" }\nquick()',
+            '``` { .text .no-copy title="Output" }\nquick()',
+        ),
+        _examples_on(AWAIT),
+        AWAIT,
+    ),
+    Fault(
+        "a skipped example that the allow-list does not name",
+        FENCES,
+        lambda c: c.edit(
+            AWAIT,
+            '```python title="await_does_not_switch.py"',
+            '<!--pytest.mark.skip(reason="later")-->\n```python title="await_does_not_switch.py"',
+        ),
+        _examples_on(AWAIT),
+        AWAIT,
+    ),
+    Fault(
+        "a page missing its translation",
+        "tests/test_translations.py::test_every_page_has_its_twin",
+        lambda c: c.path("docs/ru/threads.md").unlink(),
+        translations,
+        "docs/en/threads.md",
+    ),
+    Fault(
+        "a translation that shows a different example",
+        "tests/test_translations.py::test_twins_include_the_same_snippets_in_the_same_order",
+        lambda c: c.edit(
+            "docs/ru/await.md", '"awaiting/await_does_not_switch.py"', '"start/hello_asyncio.py"'
+        ),
+        translations,
+        "docs/ru/await.md",
+    ),
+    Fault(
+        "a page missing from one language's nav",
+        "tests/test_translations.py::test_navigation_lists_the_same_pages_in_the_same_order",
+        lambda c: c.edit("mkdocs.ru.yml", "  - await: await.md\n", ""),
+        translations,
+        "mkdocs.ru.yml",
+    ),
+    Fault(
+        "a broken internal link",
+        "tests/test_build.py::test_every_page_is_built",
+        lambda c: c.append(AWAIT, "\nSee [the missing page](nowhere.md).\n"),
+        build,
+        "await.md",
+    ),
+    Fault(
+        "a lesson page whose exercise is not its last section",
+        "tests/test_exercises.py::test_lesson_page_ends_with_exercises_whose_answers_run",
+        lambda c: c.append(AWAIT, "\n## Summary\n\nAwait runs a coroutine.\n"),
+        exercises,
+        "docs/en/await.md:",
+    ),
+    Fault(
+        "an exercise's answer titled with the answer",
+        "tests/test_exercises.py::test_lesson_page_ends_with_exercises_whose_answers_run",
+        lambda c: c.edit(
+            AWAIT,
+            '??? success "Check your prediction"',
+            '??? success "Answer: 3 seconds, b before a"',
+        ),
+        exercises,
+        "docs/en/await.md:",
+    ),
+    Fault(
+        "a broken anchor",
+        "tests/test_build.py::test_every_page_is_built",
+        lambda c: c.append(AWAIT, "\nSee [the tasks](tasks.md#no-such-heading).\n"),
+        build,
+        "await.md",
+    ),
+    Fault(
+        "a hotlinked image",
+        "tests/test_build.py::test_no_page_loads_anything_from_another_host",
+        lambda c: c.append(AWAIT, "\n![A chart](https://i.imgur.com/4G88zll.png)\n"),
+        loads_from_elsewhere,
+        "await/index.html",
+    ),
+    Fault(
+        "a notebook cell that raises",
+        "tests/test_notebook.py::test_run_all_succeeds_except_where_tagged",
+        lambda c: c.edit(
+            "notebooks/lesson.en.md",
+            '--8<-- "awaiting/hello_world_sequential.py:cell"\nawait main()',
+            '--8<-- "awaiting/hello_world_sequential.py:cell"\nawait main("extra")',
+        ),
+        notebook_run,
+        "notebooks/lesson.en.md:",
+    ),
+    Fault(
+        "a snippet the notebook includes, changed without `make notebook`",
+        "tests/test_notebook.py::test_the_committed_page_is_what_mkdocs_jupyter_renders_now",
+        lambda c: c.edit(HELLO, '"one second later"', '"a second later"'),
+        notebook_render,
+        "notebooks/rendered/lesson.en.html",
+    ),
+]
+
+
+@dataclass
+class Caught:
+    fault: Fault
+    messages: list[str]
+
+    @property
+    def first(self) -> str:
+        return self.messages[0].split("\n")[0] if self.messages else ""
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.messages) and self.fault.names in self.first
+
+
+def plant_and_check(fault: Fault) -> Caught:
+    with tempfile.TemporaryDirectory(prefix="fault-") as tmp:
+        copy = Copy(Path(tmp))
+        fault.plant(copy)
+        return Caught(fault, fault.check(copy))
+
+
+def table(results: list[Caught], markdown: bool = False) -> str:
+    def short(text: str, width: int = 150) -> str:
+        text = re.sub(r"\s+", " ", text)
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+    rows = [
+        (r.fault.name, r.fault.caught_by.split("::")[-1], short(r.first) or "NOT CAUGHT")
+        for r in results
+    ]
+    if markdown:
+        lines = ["| fault | caught by | first line of the message |", "|---|---|---|"]
+        escaped = [(a, b, c.replace("|", "\\|")) for a, b, c in rows]
+        lines += [f"| {a} | `{b}` | {c} |" for a, b, c in escaped]
+        return "\n".join(lines)
+    return "\n".join(f"{a}\n    caught by {b}\n    {c}" for a, b, c in rows)
+
+
+START, END = "<!-- faults:start -->", "<!-- faults:end -->"
+
+
+def write_table(path: Path, markdown_table: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    before, rest = text.split(START, 1)
+    _, after = rest.split(END, 1)
+    path.write_text(f"{before}{START}\n{markdown_table}\n{END}{after}", encoding="utf-8")
+
+
+def shown_table(path: Path) -> list[tuple[str, str]]:
+    """(fault, caught by) of each row of the table in a file."""
+    text = path.read_text(encoding="utf-8")
+    inside = text.split(START, 1)[1].split(END, 1)[0]
+    rows = [line.split(" | ") for line in inside.splitlines() if line.startswith("| ")][2:]
+    return [(row[0].removeprefix("| "), row[1].strip("`")) for row in rows]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    parser.add_argument(
+        "--write", nargs="+", type=Path, metavar="FILE", help="refresh the table in FILE"
+    )
+    args = parser.parse_args(argv)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(plant_and_check, FAULTS))
+    print(table(results, args.markdown or bool(args.write)))
+    for path in args.write or []:
+        write_table(path, table(results, markdown=True))
+    missed = [r for r in results if not r.ok]
+    for r in missed:
+        print(f"NOT CAUGHT as it must be: {r.fault.name}: {r.messages[:1]}", file=sys.stderr)
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
