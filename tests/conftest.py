@@ -72,14 +72,24 @@ def pytest_xdist_make_scheduler(config, log):
 
     A browser test whose parameter id names a page, ``lang/path`` (``en/tasks``,
     ``ru/404``, ``en/search``…), is grouped by those two segments; every other
-    test is a unit of its own, as with ``--dist load``. (xdist's own
+    test as ``--dist`` says: by file (``loadfile``, what ``make test`` asks
+    for), by module or class (``loadscope``), else a unit of its own. (xdist's
     ``--dist loadgroup`` does not group under pytest 9.2, whose node ids it can
     no longer rewrite.)"""
     from xdist.scheduler import LoadScopeScheduling
 
+    dist = config.getoption("dist", "load")
+
     class ByPage(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            return browser_group(nodeid) or nodeid
+            group = browser_group(nodeid)
+            if group:
+                return group
+            if dist == "loadfile":
+                return nodeid.split("::", 1)[0]
+            if dist == "loadscope":
+                return super()._split_scope(nodeid)
+            return nodeid
 
     return ByPage(config, log)
 
