@@ -46,8 +46,8 @@ PUBLISHED = f"{bench.CHART_DIR}/{bench.DATA.name}"
 
 WORDS = {
     "en": {
-        "columns": ["N", "", "wall time", "creating one", "RSS per live one", "virtual per one"],
-        "computing_columns": ["", "wall time"],
+        "columns": ["N", "how", "wall time", "creating one", "RSS per live one", "virtual per one"],
+        "computing_columns": ["how", "wall time"],
         "cpu": "Processor",
         "python": "Python",
         "os": "System",
@@ -65,8 +65,8 @@ WORDS = {
         "date": "{day} {month} {year}",
     },
     "ru": {
-        "columns": ["N", "", "общее время", "создание одного", "RSS на живой", "виртуальная"],
-        "computing_columns": ["", "общее время"],
+        "columns": ["N", "как", "общее время", "создание одного", "RSS на живой", "виртуальная"],
+        "computing_columns": ["как", "общее время"],
         "cpu": "Процессор",
         "python": "Python",
         "os": "Система",

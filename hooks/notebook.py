@@ -12,10 +12,15 @@ rendering takes over 1 s more. The hook takes the page mkdocs-jupyter
 rendered from the repository (``notebooks/rendered/``, see
 ``tools/notebook_page.py``) and renders it only when that is out of date.
 ``tools/bench_notebook.py`` measures both cases.
+
+The page's JupyterLab styles are served as one stylesheet,
+``assets/stylesheets/jupyter.<hash>.css`` (named by its content, so a browser
+may keep it for good), linked from that page's head (overrides/main.html).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import posixpath
 import sys
@@ -72,6 +77,22 @@ def on_config(config):
 def on_files(files, config):
     if not _build:
         return files
+    try:
+        made = notebook_page.page(_build["ipynb"], _build["lang"])
+    except Exception as error:
+        raise PluginError(f"notebook: rendering {nbtools.FILE_NAME} failed: {error!r}") from error
+    if made.source != "committed":
+        committed = notebook_page.shown(notebook_page.committed_path(_build["lang"]))
+        log.info(
+            f"{committed} is out of date (the notebook or its snippets changed), so "
+            f"this build renders the page itself: run `{notebook_page.REFRESH}` and "
+            "commit the file"
+        )
+    _build["page"] = made
+    css = made.stylesheet
+    name = f"assets/stylesheets/jupyter.{hashlib.sha256(css.encode()).hexdigest()[:8]}.css"
+    files.append(File.generated(config, name, content=css))
+    _build["stylesheet"] = name
     page = NotebookFile.generated(config, nbtools.FILE_NAME, content=_build["ipynb"])
     # Edit and view-source links lead to the page's real source, relative to the
     # docs folder that edit_uri names (docs/<lang>/notebook.ipynb does not exist).
@@ -91,21 +112,10 @@ def on_pre_page(page, config, files):
         return page
 
     def render(self, config, files):
-        try:
-            made = notebook_page.page(_build["ipynb"], _build["lang"])
-        except Exception as error:
-            raise PluginError(
-                f"notebook: rendering {nbtools.FILE_NAME} failed: {error!r}"
-            ) from error
-        if made.source != "committed":
-            committed = notebook_page.shown(notebook_page.committed_path(_build["lang"]))
-            log.info(
-                f"{committed} is out of date (the notebook or its snippets changed), so "
-                f"this build renders the page itself: run `{notebook_page.REFRESH}` and "
-                "commit the file"
-            )
+        made = _build["page"]
         self.content = made.content
         self.toc = get_toc(made.toc)
+        self.meta["notebook_stylesheet"] = _build["stylesheet"]
 
     page.render = types.MethodType(render, page)
     return page

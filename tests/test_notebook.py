@@ -270,15 +270,28 @@ def build_english(out: Path, **env: str) -> subprocess.CompletedProcess:
     )
 
 
+def assert_built_from(committed: str, site: Path) -> None:
+    """The built notebook page is the committed rendering: its HTML in the
+    page, its stylesheet served as the one file the page links to."""
+    stylesheet, content = notebook_page.split(committed.split("\n", 1)[1])
+    page = (site / "notebook" / "index.html").read_text(encoding="utf-8")
+    assert content in page
+    assert "<style" not in page[page.index("<body") :], "a <style> in the page's body"
+    linked = re.findall(
+        r'<link rel="stylesheet" href="\.\./(assets/stylesheets/jupyter\.[^"]+)"', page
+    )
+    assert len(linked) == 1, f"the notebook page links {linked}, not one JupyterLab stylesheet"
+    assert (site / linked[0]).read_text(encoding="utf-8") == stylesheet
+
+
 def test_a_build_takes_the_committed_page_without_importing_the_renderer(tmp_path):
     done = build_english(tmp_path / "site", NOTEBOOK_CACHE=str(tmp_path / "cache"))
     assert done.returncode == 0, done.stderr
     assert "imported: []" in done.stdout
     assert "out of date" not in done.stderr
     assert not (tmp_path / "cache").exists()
-    page = (tmp_path / "site" / "notebook" / "index.html").read_text(encoding="utf-8")
     committed = notebook_page.committed_path("en").read_text(encoding="utf-8")
-    assert committed.split("\n", 1)[1] in page
+    assert_built_from(committed, tmp_path / "site")
 
 
 def test_with_the_committed_page_out_of_date_the_build_renders_and_says_what_to_do(tmp_path):
@@ -289,9 +302,8 @@ def test_with_the_committed_page_out_of_date_the_build_renders_and_says_what_to_
     assert "nbconvert" in done.stdout
     message = f"{nowhere}/lesson.en.html is out of date"
     assert message in done.stderr and "run `make notebook` and commit the file" in done.stderr
-    rendered = (tmp_path / "site" / "notebook" / "index.html").read_text(encoding="utf-8")
     committed = notebook_page.committed_path("en").read_text(encoding="utf-8")
-    assert committed.split("\n", 1)[1] in rendered, "rendering now gives another page"
+    assert_built_from(committed, tmp_path / "site")  # rendering now gives the committed page
     # The next build takes the page from the cache.
     again = build_english(tmp_path / "again", **env)
     assert again.returncode == 0, again.stderr

@@ -2,6 +2,10 @@
 running as root on Debian or Ubuntu, as CI does; wait for another apt-get
 that holds the dpkg lock instead of failing.
 
+apt-get is told to wait for the dpkg lock (``DPkg::Lock::Timeout``); an
+``apt-get update`` that finds the package lists' lock taken (which that option
+does not cover on every apt) is tried again until ``LOCK_TIMEOUT``.
+
     python -m tools.apt PACKAGE...
 """
 
@@ -11,13 +15,20 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 
 LOCK_TIMEOUT = 600  # seconds to wait for another apt-get or dpkg to finish
-TIMEOUT = 1200
+TIMEOUT = 1200  # one command, download and unpacking included
+LOCKED = "Could not get lock"
 
 
 def can_install() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get") is not None
+
+
+def command(*args: str) -> list[str]:
+    """An apt-get command line that waits for the dpkg lock instead of failing."""
+    return ["apt-get", "-o", f"DPkg::Lock::Timeout={LOCK_TIMEOUT}", *args]
 
 
 def install(*packages: str, log=None) -> bool:
@@ -27,24 +38,30 @@ def install(*packages: str, log=None) -> bool:
     if not can_install():
         log(f"cannot install {' '.join(packages)}: not root, or no apt-get")
         return False
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    lock = ["-o", f"DPkg::Lock::Timeout={LOCK_TIMEOUT}"]
     log(f"apt-get install -y {' '.join(packages)}")
-    for command in (
-        ["apt-get", *lock, "update", "-q"],
-        ["apt-get", *lock, "install", "-y", "-q", "--no-install-recommends", *packages],
-    ):
+    return _run(command("update", "-q"), log) and _run(
+        command("install", "-y", "-q", "--no-install-recommends", *packages), log
+    )
+
+
+def _run(args: list[str], log) -> bool:
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    deadline = time.monotonic() + LOCK_TIMEOUT
+    while True:
         try:
             done = subprocess.run(
-                command, capture_output=True, text=True, timeout=TIMEOUT, env=env, check=False
+                args, capture_output=True, text=True, timeout=TIMEOUT, env=env, check=False
             )
         except (OSError, subprocess.TimeoutExpired) as error:
-            log(f"`{' '.join(command)}` failed: {error}")
+            log(f"`{' '.join(args)}` failed: {error}")
             return False
-        if done.returncode != 0:
-            log(f"`{' '.join(command)}` failed:\n{done.stderr.strip()}")
-            return False
-    return True
+        if done.returncode == 0:
+            return True
+        if LOCKED in done.stderr and time.monotonic() < deadline:
+            time.sleep(5)
+            continue
+        log(f"`{' '.join(args)}` failed:\n{done.stderr.strip()}")
+        return False
 
 
 if __name__ == "__main__":

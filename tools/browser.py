@@ -9,7 +9,8 @@ Which Chromium, in order:
 3. a Chromium that ``playwright install chromium`` already downloaded;
 4. ``playwright install chromium`` now, where its download server is reachable;
 5. ``apt-get install -y chromium`` when running as root on Debian or Ubuntu
-   (CI here blocks playwright's download).
+   (CI here blocks playwright's download), waiting for another apt-get to
+   release the dpkg lock rather than failing (:mod:`tools.apt`).
 
 If none works, :class:`BrowserUnavailable` says how to get one.
 
@@ -24,7 +25,6 @@ import http.server
 import io
 import mimetypes
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -33,10 +33,11 @@ from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
+from tools import apt
+
 ENV = "CHROMIUM_PATH"
 SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
 PLAYWRIGHT_INSTALL_TIMEOUT = 300  # seconds; a blocked download fails long before
-APT_TIMEOUT = 900
 # How the tests and Lighthouse launch it: no sandbox (CI runs as root in a
 # container), no GPU, and none of Chromium's own traffic (component updates,
 # field trials), so that every request the tests see comes from the page.
@@ -120,24 +121,8 @@ def _playwright_install() -> Path | None:
 
 
 def _apt_install() -> Path | None:
-    if not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("apt-get") is None:
+    if not apt.install("chromium"):
         return None
-    _log("installing Debian's chromium package: apt-get update && apt-get install -y chromium")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (
-        ["apt-get", "update", "-q"],
-        ["apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium"],
-    ):
-        try:
-            done = subprocess.run(
-                command, capture_output=True, text=True, timeout=APT_TIMEOUT, env=env, check=False
-            )
-        except (OSError, subprocess.TimeoutExpired) as error:
-            _log(f"`{' '.join(command)}` failed: {error}")
-            return None
-        if done.returncode != 0:
-            _log(f"`{' '.join(command)}` failed:\n{done.stderr.strip()}")
-            return None
     return SYSTEM_CHROMIUM if _executable(SYSTEM_CHROMIUM) else None
 
 

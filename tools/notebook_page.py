@@ -40,10 +40,6 @@ REFRESH = "make notebook"
 
 # Text of the download link (the file's name is the same in every language).
 DOWNLOAD = {"en": "Download the notebook", "ru": "Скачать блокнот"}
-DOWNLOAD_ICON = (
-    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M5 20h14v-2H5m14-9h-4'
-    'V3H9v6H5l7 7z"/></svg>'
-)
 # Parts of the rendered notebook that are not lesson text: each output, the
 # In/Out prompts, the copy button's "Copied!" and its hidden copy of the code,
 # and cell tags. Material's search skips an element marked data-search-exclude
@@ -138,7 +134,19 @@ def postprocess(content: str, lang: str) -> str:
       contents is read from them (:func:`toc`), so its links always match.
     * Dark mode: the JupyterLab dark palette applies under Material's slate
       scheme, so the notebook follows the reader's light/dark switch.
-    * A download link to the .ipynb, beside the title and under it.
+    * One download link to the .ipynb, under the title.
+    * Valid HTML: every ``<style>`` of the rendering (JupyterLab's CSS, pruned
+      to the rules the page uses) is taken out into one stylesheet, which the
+      build serves as a file of its own (cached by the browser, not 147 kB of
+      every load); the copy buttons get the role their label needs, without
+      the stray ``,=""`` attribute nbconvert's template writes.
+    * Fewer elements: the cells' empty collapser ``<div>``s go (JupyterLab
+      hides them anyway) and so do a Markdown cell's empty prompt, the
+      spans around names and whitespace in code (drawn in the code's own
+      colour), and a wrapper and a path in each copy button's icon.
+
+    Returns the page as :func:`split` reads it: ``<style>`` with the
+    stylesheet, then the HTML.
     """
     content = re.sub(
         r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->",
@@ -188,29 +196,59 @@ def postprocess(content: str, lang: str) -> str:
     )
     label = DOWNLOAD.get(lang, DOWNLOAD["en"])
     name = f"asyncio-lesson.{lang}.ipynb" if lang != "en" else "asyncio-lesson.ipynb"
-    button = (
-        f'<a href="{FILE_NAME}" download="{name}" title="{label}" '
-        f'class="md-content__button md-icon">{DOWNLOAD_ICON}</a>'
-    )
     under_title = (
         f'<p class="notebook-download"><a class="md-button" href="{FILE_NAME}" download="{name}">'
         f"{label} ({FILE_NAME})</a></p>"
     )
     content = re.sub(r"(</h1>)", lambda m: m.group(1) + under_title, content, count=1)
-    style = f"<style>{dark_css}</style>"
-    page = button + style + content
-    used = {name for names in re.findall(r'class="([^"]*)"', page) for name in names.split()}
-    page = re.sub(
-        r"(<style[^>]*>)(.*?)(</style>)",
-        lambda m: m.group(1) + prune_css(m.group(2), used) + m.group(3),
-        page,
-        flags=re.DOTALL,
+    content = content.replace(
+        '<clipboard-copy ,="" aria-label=', '<clipboard-copy role="button" aria-label='
     )
-    return page
+    content = re.sub(r'<div class="jp-Collapser [^"]*">\s*</div>\n?', "", content)
+    # A Markdown cell's empty prompt (JupyterLab hides it).
+    content = re.sub(
+        r'<div data-search-exclude class="jp-InputPrompt [^"]*">\s*</div>', "", content
+    )
+    # The copy button's icon in one path, without the <div> around it.
+    content = re.sub(
+        r"<div>\s*(<span class=\"notice\"[^<]*</span>)\s*(<svg[^>]*>)\s*"
+        r'<path d="([^"]*)"[^>]*></path>\s*<path d="([^"]*)"[^>]*></path>\s*</svg>\s*</div>',
+        r'\1\2<path d="\3 \4" fill="currentColor" fill-rule="evenodd"></path></svg>',
+        content,
+    )
+    # Names and whitespace are drawn in the code's own colour: no span (as
+    # hooks/code_spans.py does for the other pages).
+    content = re.sub(r'<span class="[nw]">([^<]*)</span>', r"\1", content)
+    styles = re.findall(r"<style[^>]*>(.*?)</style>", content, flags=re.DOTALL)
+    content = re.sub(r"<style[^>]*>.*?</style>\n?", "", content, flags=re.DOTALL)
+    used = {name for names in re.findall(r'class="([^"]*)"', content) for name in names.split()}
+    states = set(re.findall(r"\s(data-jp-[\w-]+)=", content))
+    pruned = "\n".join(prune_css(css, used, states) for css in [*styles, dark_css])
+    stylesheet = without_unused_variables(without_repeats(pruned))
+    return f"<style>{stylesheet}</style>\n{content}"
 
 
-def prune_css(css: str, used: set[str]) -> str:
-    """Drop the selectors (and rules) that name a class the page never uses.
+def split(stored: str) -> tuple[str, str]:
+    """``(stylesheet, html)`` of a page as :func:`postprocess` returns it."""
+    found = re.match(r"<style>(.*?)</style>\n", stored, flags=re.DOTALL)
+    if found is None:
+        raise ValueError("a notebook page starts with its <style>; render it again")
+    return found.group(1), stored[found.end() :]
+
+
+# Declarations in JupyterLab's CSS that are not CSS (no browser applies them;
+# the Nu Html Checker reports them): the unprefixed 2009 flexbox draft, a
+# cursor value that does not exist.
+NOT_CSS = re.compile(
+    r"(?<![-\w])(?:box-orient|box-align|box-pack)\s*:[^;}]*;?|\bcursor\s*:\s*normal\s*;?"
+)
+
+
+def prune_css(css: str, used: set[str], attributes: set[str] = frozenset()) -> str:
+    """Drop the selectors (and rules) that name a class the page never uses,
+    or a JupyterLab state attribute (``[data-jp-…]``) the page does not have,
+    and the declarations that are not CSS (:data:`NOT_CSS`); ``@charset``
+    goes too (the stylesheet is served as UTF-8).
 
     nbconvert inlines all of JupyterLab's CSS (about 570 kB) in every notebook
     page; the page uses a small part of it. Selectors with functional
@@ -218,33 +256,107 @@ def prune_css(css: str, used: set[str]) -> str:
     """
     import tinycss2
 
+    def wanted(selector: str) -> bool:
+        # classes only: not the dots inside [attr="a.b"] selectors
+        classes = re.findall(r"\.(-?[_a-zA-Z][\w-]*)", re.sub(r"\[[^\]]*\]", "", selector))
+        states = re.findall(r"\[\s*(data-jp-[\w-]+)", selector)
+        return all(c in used for c in classes) and all(a in attributes for a in states)
+
     out = []
     for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
         if rule.type == "qualified-rule":
             prelude = tinycss2.serialize(rule.prelude)
             selectors = [prelude] if "(" in prelude else prelude.split(",")
-            kept = [
-                s
-                for s in selectors
-                # classes only: not the dots inside [attr="a.b"] selectors
-                if all(
-                    c in used
-                    for c in re.findall(r"\.(-?[_a-zA-Z][\w-]*)", re.sub(r"\[[^\]]*\]", "", s))
-                )
-            ]
-            if kept:
-                out.append(",".join(kept) + "{" + tinycss2.serialize(rule.content) + "}")
+            kept = [s for s in selectors if wanted(s)]
+            body = NOT_CSS.sub("", tinycss2.serialize(rule.content))
+            if kept and body.strip():
+                out.append(",".join(kept) + "{" + body + "}")
         elif (
             rule.type == "at-rule"
             and rule.lower_at_keyword in {"media", "supports"}
             and rule.content
         ):
-            inner = prune_css(tinycss2.serialize(rule.content), used)
+            inner = prune_css(tinycss2.serialize(rule.content), used, attributes)
             if inner.strip():
                 out.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{{inner}}}")
+        elif rule.type == "at-rule" and rule.lower_at_keyword == "charset":
+            continue
         elif rule.type != "error":  # a browser drops what it cannot parse, too
             out.append(tinycss2.serialize([rule]))
     return "\n".join(out)
+
+
+def _rules(css: str) -> list:
+    import tinycss2
+
+    return tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+
+
+def without_repeats(css: str) -> str:
+    """Each rule once: where the same rule (the same selectors, however
+    quoted, and declarations) comes again, the earlier copy goes (the later
+    one wins over it anyway). nbconvert's page and mkdocs-jupyter's theme
+    carry the same palettes more than once."""
+    import tinycss2
+
+    rules = _rules(css)
+    keys = []
+    for rule in rules:
+        text = tinycss2.serialize([rule])
+        keys.append(re.sub(r"""=(["'])([^"']*)\1\]""", r"=\2]", text))
+    last = {key: index for index, key in enumerate(keys)}
+    return "\n".join(
+        tinycss2.serialize([rule]) for index, rule in enumerate(rules) if last[keys[index]] == index
+    )
+
+
+def _reads(css: str) -> set[str]:
+    return set(re.findall(r"var\(\s*(--[\w-]+)", css))
+
+
+def without_unused_variables(css: str) -> str:
+    """Drop the custom properties (``--jp-…: …``) that nothing reads: not this
+    stylesheet, not the site's (overrides/), not Material's. JupyterLab
+    defines some thousand of them, icons included as inline SVG. Rules that
+    can never match (``.jupyter-wrapper :root``) go too."""
+    import material
+    import tinycss2
+
+    theme = Path(material.__file__).parent / "templates" / "assets" / "stylesheets"
+    others = [*theme.glob("*.css"), *(ROOT / "overrides").rglob("*.css")]
+    outside = set().union(*(_reads(p.read_text(encoding="utf-8")) for p in others))
+
+    rules = [r for r in _rules(css) if not re.search(r"\S\s+:root\b", _prelude(r))]
+    while True:
+        read = outside | _reads("\n".join(tinycss2.serialize([r]) for r in rules))
+        kept, dropped = [], False
+        for rule in rules:
+            if rule.type != "qualified-rule":
+                kept.append(rule)
+                continue
+            declarations = tinycss2.parse_declaration_list(
+                rule.content, skip_comments=True, skip_whitespace=True
+            )
+            keep = [
+                d
+                for d in declarations
+                if d.type != "declaration" or not d.name.startswith("--") or d.name in read
+            ]
+            dropped |= len(keep) != len(declarations)
+            if keep:
+                body = ";".join(tinycss2.serialize([d]).strip() for d in keep)
+                kept.append(tinycss2.parse_one_rule(f"{_prelude(rule)}{{{body}}}"))
+            else:
+                dropped = True
+        rules = kept
+        if not dropped:
+            return "\n".join(tinycss2.serialize([r]) for r in rules)
+
+
+def _prelude(rule) -> str:
+    import tinycss2
+
+    return tinycss2.serialize(rule.prelude) if rule.type == "qualified-rule" else ""
 
 
 def render(ipynb: str, lang: str) -> str:
@@ -309,8 +421,18 @@ def write(path: Path, key: str, lang: str, content: str) -> None:
 
 @dataclass
 class Page:
-    content: str
+    stored: str  # as rendered: the stylesheet in <style>, then the HTML
     source: str  # "committed", "cache" or "rendered"
+
+    @property
+    def content(self) -> str:
+        """The page's HTML."""
+        return split(self.stored)[1]
+
+    @property
+    def stylesheet(self) -> str:
+        """The JupyterLab CSS the page uses (and its dark palette)."""
+        return split(self.stored)[0]
 
     @property
     def toc(self) -> list[dict]:
@@ -350,7 +472,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         stale.append(path)
         if not args.check:
-            write(path, key, lang, page(ipynb, lang).content)
+            write(path, key, lang, page(ipynb, lang).stored)
             print(f"rendered {shown(path)}")
     if args.check:
         for path in stale:

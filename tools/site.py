@@ -5,6 +5,12 @@ root of the site, ``mkdocs.<lang>.yml`` for the others under ``/<lang>/``), so
 that plugins such as mkdocs-jupyter work unchanged in every language. English
 is built first because a build empties its own output directory.
 
+Then the languages share one ``/assets/`` (:func:`share_assets`): a file of
+``/<lang>/assets/`` that ``/assets/`` has byte for byte is deleted, one it lacks
+is moved there, and the language's pages are rewritten to load them from
+``/assets/``. A reader who switches language loads no stylesheet or script
+twice. (``mkdocs serve`` of one language keeps its own assets.)
+
     python -m tools.site [SITE_DIR]
 """
 
@@ -12,9 +18,10 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -61,6 +68,9 @@ def build(
             raise BuildFailed(f"{config.name}: mkdocs build failed:\n" + "\n".join(log))
         if log:
             print("\n".join(log), file=sys.stderr)
+    for lang, _ in config_files or configs(root):
+        if prefix(lang):
+            share_assets(site_dir, prefix(lang))
 
 
 class BuildFailed(RuntimeError):
@@ -72,6 +82,65 @@ ROUTINE = re.compile(
     r"^INFO +- +(Cleaning site directory|Building documentation to directory|"
     r"Documentation built in [\d.]+ seconds)"
 )
+
+
+# A URL the theme writes into a page: an attribute, or a string of its JSON config.
+ASSET_URL = re.compile(
+    r'(?P<before>(?:\b(?:href|src)=|"search":\s*)")(?P<url>[^"#?]*?assets/[^"]*)"'
+)
+
+
+def share_assets(site_dir: Path, lang_prefix: str) -> list[str]:
+    """Make the pages under ``lang_prefix`` ("ru/") use the site's ``/assets/``;
+    returns what stays language-specific (a file that differs from the shared
+    one of the same name keeps its place and its links)."""
+    own = site_dir / lang_prefix / "assets"
+    shared = site_dir / "assets"
+    if not own.is_dir() or not shared.is_dir():
+        return []
+    moved: set[str] = set()  # paths under assets/, now served from /assets/
+    kept: list[str] = []
+    for path in sorted(p for p in own.rglob("*") if p.is_file()):
+        relative = path.relative_to(own).as_posix()
+        twin = shared / relative
+        if not twin.exists():
+            twin.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(path, twin)
+        elif twin.read_bytes() == path.read_bytes():
+            path.unlink()
+        else:
+            kept.append(relative)
+            continue
+        moved.add(relative)
+    for folder in sorted((p for p in own.rglob("*") if p.is_dir()), reverse=True):
+        if not any(folder.iterdir()):
+            folder.rmdir()
+    if not any(own.iterdir()):
+        own.rmdir()
+
+    root = PurePosixPath("/" + lang_prefix)
+    for page in (site_dir / lang_prefix).rglob("*.html"):
+        where = PurePosixPath("/" + page.relative_to(site_dir).as_posix()).parent
+
+        def shared_url(found: re.Match, where: PurePosixPath = where) -> str:
+            url = found.group("url")
+            target = PurePosixPath(os.path.normpath(url if url.startswith("/") else where / url))
+            try:
+                relative = target.relative_to(root / "assets").as_posix()
+            except ValueError:
+                return found.group()
+            if relative not in moved:
+                return found.group()
+            new = PurePosixPath("/assets", relative)
+            if not url.startswith("/"):
+                new = PurePosixPath(os.path.relpath(new, where))
+            return f'{found.group("before")}{new}"'
+
+        text = page.read_text(encoding="utf-8")
+        rewritten = ASSET_URL.sub(shared_url, text)
+        if rewritten != text:
+            page.write_text(rewritten, encoding="utf-8")
+    return kept
 
 
 def built_pages(site_dir: Path, root: Path = ROOT) -> list[tuple[str, str]]:

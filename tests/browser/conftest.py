@@ -6,20 +6,22 @@ The Chromium comes from :mod:`tools.browser` (``$CHROMIUM_PATH``,
 browser they fail, saying how to get one.
 
 Tests that take a ``site_page`` argument run once per page of the built site,
-every language; tests that take ``lang`` run once per language.
+every language; ``any_page``, once per page and per language's 404 page;
+``lang``, once per language. The per-page tests read what the ``visit``
+fixture found on that page's one load per mode (visits.py).
 """
 
 from __future__ import annotations
 
 import faulthandler
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from mkdocs.config import load_config
 
-from tests.browser.website import DESKTOP, PHONE, SCREENSHOTS, Page, Watch, languages, pages_of
+from tests.browser.visits import SCREENSHOT_MODES, Target, Visit, Visitor, screenshot_name
+from tests.browser.website import DESKTOP, SCREENSHOTS, Page, Watch, languages, pages_of
 from tests.browser.website import built_site as build_once
 from tools.browser import LAUNCH_ARGS, BrowserUnavailable, ensure_chromium, serve
 from tools.site import ROOT
@@ -59,10 +61,29 @@ def pytest_runtest_protocol(item, nextitem):
         faulthandler.cancel_dump_traceback_later()
 
 
+def targets(site: Path) -> list[Target]:
+    """Every page of the built site, and each language's 404 page."""
+    return [Target.of(page) for page in pages_of(site)] + [
+        Target.not_found(lang.code) for lang in languages()
+    ]
+
+
 def pytest_generate_tests(metafunc):
+    # All the tests of one page run in the same test process, which loads the
+    # page once for all of them: their ids are the page's, "lang/path", which
+    # tests/conftest.py groups them by.
     if "site_page" in metafunc.fixturenames:
         pages = pages_of(build_once())
-        metafunc.parametrize("site_page", pages, ids=[page.id for page in pages])
+        metafunc.parametrize(
+            "site_page",
+            [pytest.param(p, id=p.id) for p in pages],
+        )
+    if "any_page" in metafunc.fixturenames:
+        found = targets(build_once())
+        metafunc.parametrize(
+            "any_page",
+            [pytest.param(t, id=t.id) for t in found],
+        )
     if "lang" in metafunc.fixturenames:
         codes = [lang.code for lang in languages()]
         metafunc.parametrize("lang", codes, ids=codes)
@@ -137,93 +158,23 @@ def new_context(browser, base_url):
         context.close()
 
 
-# What a loaded page shows: Material's stylesheet applied (a sticky header), its
-# script running (it publishes document$), and the images without alt text.
-STATE = """() => ({
-  title: document.title,
-  h1: document.querySelector(".md-content h1") !== null,
-  styled: getComputedStyle(document.querySelector(".md-header")).position === "sticky",
-  scripted: typeof window.document$ !== "undefined",
-  unnamedImages: [
-    ...[...document.querySelectorAll("img, input[type=image], area")]
-      .filter((el) => !(el.getAttribute("alt") || "").trim())
-      .map((el) => el.outerHTML.slice(0, 160)),
-    ...[...document.querySelectorAll("[role=img]")]
-      .filter((el) => !["aria-label", "aria-labelledby", "title"].some((a) => el.getAttribute(a)))
-      .filter((el) => !el.querySelector("title"))
-      .map((el) => el.outerHTML.slice(0, 160)),
-  ],
-})"""
-
-# Elements sticking out of a narrow viewport (which makes the whole page scroll sideways).
-OVERFLOW = """() => {
-  const width = document.documentElement.clientWidth;
-  if (document.documentElement.scrollWidth <= width) return [];
-  return [...document.querySelectorAll(".md-container *")]
-    .filter((el) => el.getBoundingClientRect().right > width + 1)
-    .filter((el) => !el.parentElement.closest("pre, .md-typeset__scrollwrap, .highlight-ipynb, .jp-OutputArea"))
-    .slice(0, 5)
-    .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join(".")} (right edge ${Math.round(el.getBoundingClientRect().right)} px)`);
-}"""
-
-
-@dataclass
-class Visit:
-    """What opening one page showed."""
-
-    status: int | None
-    state: dict
-    watch: Watch
-    screenshots: list[Path] = field(default_factory=list)
-    phone_overflow: list[str] = field(default_factory=list)
-
-
 @pytest.fixture(scope="session")
 def visit(browser, base_url, built_site):
-    """``visit(page) -> Visit``: the page opened once per session at a desktop
-    size, scrolled to the bottom (so lazy content loads), until its requests
-    are done; then screenshots of the whole page at the desktop size and at a
-    phone's size (test-results/screenshots/<lang>/<page>.<size>.png). One
-    browser tab opens one page after the other."""
+    """``visit(page) -> Visit``: every per-page check of a page (a site page,
+    or a :class:`Target` such as a 404 page), made on one load per mode (see
+    visits.py), once per session."""
     current = {
-        f"{lang}/{slug}.{size}.png"
-        for lang, slug in [(p.lang, p.slug) for p in pages_of(built_site)]
-        + [(lang.code, "404") for lang in languages()]
-        for size in ("desktop", "phone")
+        f"{target.lang}/{screenshot_name(target.slug, mode, scheme)}"
+        for target in targets(built_site)
+        for mode, scheme in SCREENSHOT_MODES
     }
     for old in SCREENSHOTS.glob("*/*.png"):  # of pages that are gone
         if f"{old.parent.name}/{old.name}" not in current:
             old.unlink(missing_ok=True)
-    seen: dict[Page, Visit] = {}
-    context = browser.new_context(viewport=DESKTOP, color_scheme="light", locale="en-US")
-    watches: list[Watch] = [Watch(base_url)]  # the current page's
-    for event in ("console", "weberror", "request", "requestfailed", "requestfinished", "response"):
-        context.on(event, lambda item, event=event: watches[-1].handle(event, item))
-    tab = context.new_page()
+    visitor = Visitor(browser, base_url)
 
-    def load(page: Page) -> Visit:
-        if page in seen:
-            return seen[page]
-        watch = Watch(base_url)
-        watches.append(watch)
-        tab.set_viewport_size(DESKTOP)
-        response = tab.goto(base_url + page.url_path, wait_until="load")
-        tab.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-        watch.settle(tab)
-        tab.evaluate("window.scrollTo(0, 0)")
-        result = Visit(response.status if response else None, tab.evaluate(STATE), watch)
-        folder = SCREENSHOTS / page.lang
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, size in (("desktop", DESKTOP), ("phone", PHONE)):
-            tab.set_viewport_size(size)
-            tab.wait_for_timeout(100)  # the theme's resize handlers
-            if name == "phone":
-                result.phone_overflow = tab.evaluate(OVERFLOW)
-            path = folder / f"{page.slug}.{name}.png"
-            tab.screenshot(path=path, full_page=True)
-            result.screenshots.append(path)
-        seen[page] = result
-        return result
+    def load(page: Page | Target) -> Visit:
+        return visitor.visit(page if isinstance(page, Target) else Target.of(page))
 
     yield load
-    context.close()
+    visitor.close()

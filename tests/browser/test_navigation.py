@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser.website import DESKTOP, PHONE, SCREENSHOTS, Page, language, languages, pages_of
+from tests.browser.website import DESKTOP, Page, Watch, language, languages, pages_of
 
 # (language, what a reader types, the page that must come first). Word forms
 # other than the page's own test the language's stemmer.
@@ -79,37 +79,25 @@ def test_every_page_exists_in_every_language(built_site):
     assert not problems, "\n".join(problems)
 
 
-def test_language_switcher_goes_to_the_same_page(site_page, new_context, built_site):
-    others = [lang for lang in languages() if lang.code != site_page.lang]
-    assert others, "only one language is configured"
-    context, watch = new_context()
-    tab = context.new_page()
-    problems = []
-    for other in others:
-        tab.goto(site_page.url_path, wait_until="load")
-        switcher = tab.locator(".md-header .md-select")
-        if switcher.count() == 0:
-            pytest.fail(f"{site_page.url_path} has no language switcher in its header")
-        link = switcher.locator(f'a.md-select__link[hreflang="{other.code}"]')
-        if link.count() == 0:
-            problems.append(
-                f"{site_page.url_path}: the language switcher has no {other.code} entry"
-            )
-            continue
-        switcher.hover()
-        link.click()
-        target = "/" + other.prefix + site_page.path
-        if not arrived(tab, target):
-            tab.wait_for_load_state("load")
-            problems.append(
-                f"{site_page.url_path}: switching to {other.code} went to {path_of(tab.url)}, not {target}"
-            )
-            continue
-        lang_attr = tab.evaluate("document.documentElement.lang")
-        if lang_attr != other.code:
-            problems.append(f"{target}: <html lang={lang_attr!r}>, expected {other.code!r}")
-    problems += watch.problems()
+def test_language_switcher_goes_to_the_same_page(site_page, visit):
+    """Clicked on the page's desktop load (visits.py), as a reader does."""
+    assert len(languages()) > 1, "only one language is configured"
+    seen = visit(site_page)
+    assert seen.switcher, f"{site_page.url_path} has no language switcher in its header"
+    problems = [f"{site_page.url_path}: {p}" for p in seen.switched]
     assert not problems, "\n".join(problems)
+
+
+def test_language_switcher_marks_the_current_language(site_page, visit):
+    entries = visit(site_page).switcher
+    current = [e for e in entries if e["current"] == "page"]
+    assert [e["lang"] for e in current] == [site_page.lang], (
+        f"{site_page.url_path}: the switcher marks {current} as the current language"
+    )
+    others = [e for e in entries if e["lang"] != site_page.lang]
+    assert others and all(current[0]["weight"] > e["weight"] for e in others), (
+        f"{site_page.url_path}: the current language does not look different: {entries}"
+    )
 
 
 # --- search ----------------------------------------------------------------------
@@ -170,14 +158,38 @@ def open_search(tab, lang: str, built_site) -> None:
     tab.evaluate(f"window.__searchReady = {META}")  # "Type to start searching"
 
 
+@pytest.fixture(scope="session")
+def search_page(browser, base_url, built_site):
+    """``search_page(lang) -> (tab, watch)``: the language's home page with its
+    search index loaded, one tab per language for every search test (their
+    ids, "lang/search/…", put them in one test process: tests/conftest.py)."""
+    opened: dict[str, tuple] = {}
+
+    def get(lang: str):
+        if lang not in opened:
+            context = browser.new_context(
+                viewport=DESKTOP, color_scheme="light", locale="en-US", base_url=base_url
+            )
+            context.set_default_timeout(15_000)
+            watch = Watch(base_url)
+            watch.attach(context)
+            tab = context.new_page()
+            open_search(tab, lang, built_site)
+            opened[lang] = (context, tab, watch)
+        return opened[lang][1:]
+
+    yield get
+    for context, _, _ in opened.values():
+        context.close()
+
+
 @pytest.mark.parametrize(
-    ("search_lang", "query", "expected"), SEARCHES, ids=[f"{lang}-{q}" for lang, q, _ in SEARCHES]
+    ("search_lang", "query", "expected"),
+    [pytest.param(*s, id=f"{s[0]}/search/{s[1]}") for s in SEARCHES],
 )
-def test_search_finds_the_right_page(new_context, built_site, search_lang, query, expected):
+def test_search_finds_the_right_page(search_page, search_lang, query, expected):
     lang = search_lang
-    context, watch = new_context()
-    tab = context.new_page()
-    open_search(tab, lang, built_site)
+    tab, watch = search_page(lang)
     found = search(tab, query)
     target = "/" + language(lang).prefix + expected
     assert found, f"searching {query!r} on /{language(lang).prefix} found nothing"
@@ -282,12 +294,14 @@ def page_title(page: Page, built_site) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", heading.group(1))).replace("\u00b6", "").strip()
 
 
-def test_search_finds_every_page_by_its_title(new_context, built_site, lang):
-    context, watch = new_context()
-    tab = context.new_page()
-    open_search(tab, lang, built_site)
+@pytest.mark.parametrize(
+    "search_lang",
+    [pytest.param(lang.code, id=f"{lang.code}/search/titles") for lang in languages()],
+)
+def test_search_finds_every_page_by_its_title(search_page, built_site, search_lang):
+    tab, watch = search_page(search_lang)
     missing = []
-    for page in pages_in(built_site, lang):
+    for page in pages_in(built_site, search_lang):
         title = page_title(page, built_site)
         found = search(tab, title)
         if page.url_path not in found:
@@ -353,13 +367,7 @@ def test_missing_page_gets_the_404_page(new_context, base_url, lang, missing):
     ), f"{url}: the 404 page is unstyled (its stylesheets did not load)"
     watch.settle(tab)
     assert not watch.problems(), "\n".join(watch.problems())
-    if missing == "no-such-page/":  # for a person to look at, with the pages' screenshots
-        folder = SCREENSHOTS / lang
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, size in (("desktop", DESKTOP), ("phone", PHONE)):
-            tab.set_viewport_size(size)
-            tab.screenshot(path=folder / f"404.{name}.png", full_page=True)
-        tab.set_viewport_size(DESKTOP)
+    # (its screenshots and axe checks: visits.py, with the pages')
     home = "/" + language(lang).prefix
     for way_home in (".md-content article a:not(.headerlink)", ".md-header a.md-logo"):
         if path_of(tab.url) != path_of(url):

@@ -41,6 +41,9 @@ def test_notebook_page_by_instant_navigation_in_light_and_dark_with_its_download
     assert tab.evaluate("!!customElements.get('clipboard-copy')"), (
         "the notebook's script did not run"
     )
+    # Its JupyterLab stylesheet (in the head, not the content) came along.
+    layout = "getComputedStyle(document.querySelector('.jp-Cell-inputWrapper')).display"
+    assert tab.evaluate(layout) == "flex", "the notebook's stylesheet is not applied"
 
     code = tab.locator(".jupyter-wrapper .jp-InputArea-editor").first
     output = tab.locator(".jupyter-wrapper .jp-RenderedText pre").first

@@ -1,18 +1,20 @@
-"""Every page of every language, opened in Chromium: it loads (styled, its
-script running) with no console error and no failed request; it asks nothing
-of any host but the local server (no web fonts, no CDN scripts, no hotlinked
-images); every image has alt text.
+"""Every page of every language, opened in Chromium on a desktop and on a touch
+phone: it loads (styled, its script running) with no console error and no
+failed request; it asks nothing of any host but the local server (no web
+fonts, no CDN scripts, no hotlinked images); every image has alt text.
 
-Each page is opened once (the ``visit`` fixture in conftest.py, which also
-takes the screenshots) and these tests read what that visit saw."""
+Each page is loaded once per mode (visits.py, through the ``visit``
+fixture, which makes every per-page check on those loads) and these tests
+read what those loads saw."""
 
 from __future__ import annotations
 
 
 def test_page_loads_without_errors(site_page, visit):
     seen = visit(site_page)
-    assert seen.status == 200, f"{site_page.url_path} answered HTTP {seen.status}"
-    problems = [p for p in seen.watch.problems() if not p.startswith("request to another host")]
+    for mode, status in seen.status.items():
+        assert status == 200, f"{site_page.url_path} answered HTTP {status} ({mode})"
+    problems = [p for p in seen.problems() if "request to another host" not in p]
     assert not problems, f"{site_page.url_path}:\n" + "\n".join(problems)
     state = seen.state
     assert state["title"].strip(), f"{site_page.url_path} has no <title>"
@@ -22,7 +24,8 @@ def test_page_loads_without_errors(site_page, visit):
 
 
 def test_page_requests_nothing_from_other_hosts(site_page, visit):
-    external = visit(site_page).watch.external
+    seen = visit(site_page)
+    external = [f"{mode}: {x}" for mode, watch in seen.watches.items() for x in watch.external]
     assert not external, (
         f"{site_page.url_path} asks other hosts for (the site must serve everything itself):\n"
         + "\n".join(external)

@@ -1,26 +1,27 @@
-"""Screenshots of every page, every language, at a desktop size and a phone's
-size, saved by the test run in test-results/screenshots/<lang>/<page>.<size>.png
-for a person to look at. What a test can see in them is checked: the files are
-there, and at the phone's size nothing makes the page scroll sideways."""
+"""Screenshots of every page, every language (404 pages included), on a
+desktop (light) and on a phone (light and dark), saved by the test run in
+test-results/screenshots/<lang>/<page>.<desktop|phone>[.dark].png for a person
+to look at. What a test can see in them is checked: the files are there, and
+at the phone's size nothing makes the page scroll sideways."""
 
 from __future__ import annotations
 
+from tests.browser.visits import SCREENSHOT_MODES, screenshot_name
 from tests.browser.website import PHONE
 
 
-def test_screenshots_are_saved(site_page, visit):
-    shots = visit(site_page).screenshots
-    assert [p.name for p in shots] == [
-        f"{site_page.slug}.desktop.png",
-        f"{site_page.slug}.phone.png",
-    ]
+def test_screenshots_are_saved(any_page, visit):
+    shots = visit(any_page).screenshots
+    assert sorted(p.name for p in shots) == sorted(
+        screenshot_name(any_page.slug, mode, scheme) for mode, scheme in SCREENSHOT_MODES
+    )
     for path in shots:
         assert path.is_file() and path.stat().st_size > 10_000, f"{path} is missing or blank"
 
 
-def test_nothing_sticks_out_on_a_phone(site_page, visit):
-    overflow = visit(site_page).phone_overflow
+def test_nothing_sticks_out_on_a_phone(any_page, visit):
+    overflow = visit(any_page).phone_overflow
     assert not overflow, (
-        f"{site_page.url_path} at {PHONE['width']} px wide scrolls sideways; these stick out:\n"
+        f"{any_page.url_path} at {PHONE['width']} px wide scrolls sideways; these stick out:\n"
         + "\n".join(overflow)
     )

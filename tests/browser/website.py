@@ -114,15 +114,7 @@ class Watch:
     last_activity: float = 0.0
 
     def attach(self, context) -> None:
-        for event in (
-            "console",
-            "weberror",
-            "request",
-            "requestfailed",
-            "requestfinished",
-            "response",
-        ):
-            context.on(event, lambda item, event=event: self.handle(event, item))
+        follow(context, [self])
 
     def handle(self, event: str, item) -> None:
         {
@@ -189,6 +181,13 @@ class Watch:
             + [f"failed request: {f}" for f in self.failed]
             + [f"request to another host: {x}" for x in self.external]
         )
+
+
+def follow(context, watches: list[Watch]) -> None:
+    """Send what a browser context does to the last :class:`Watch` of
+    ``watches`` (a tab that goes from page to page appends one per page)."""
+    for event in ("console", "weberror", "request", "requestfailed", "requestfinished", "response"):
+        context.on(event, lambda item, event=event: watches[-1].handle(event, item))
 
 
 # Shows a code block to the reader: opens the <details> around it and selects

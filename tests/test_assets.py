@@ -1,0 +1,86 @@
+"""The built site carries only what readers load (hooks/assets.py, tools/site.py):
+
+* no source maps, and no comment pointing at one;
+* one ``/assets/`` for every language: the pages of each language load their
+  stylesheets, scripts and search worker from it, and no language has a copy;
+* of lunr's language files, only those the search worker loads for the
+  site's search languages;
+* the search indexes are written as UTF-8 (Cyrillic as itself, not ``\\uXXXX``).
+
+(The sizes these give are measured by ``make lighthouse`` and in the README,
+not asserted here.)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import PurePosixPath
+from urllib.parse import urljoin, urlsplit
+
+from mkdocs.config import load_config
+
+from hooks.assets import lunr_files_needed
+from tests.browser.website import languages, pages_of
+
+ASSET_URL = re.compile(r'(?:\b(?:href|src)=|"search":\s*)"([^"#?]*assets/[^"]*)"')
+
+
+def test_no_source_maps(built_site):
+    maps = sorted(p.relative_to(built_site) for p in built_site.rglob("*.map"))
+    assert not maps, f"source maps in the published site: {maps}"
+    pointing = [
+        p.relative_to(built_site)
+        for p in [*built_site.rglob("*.js"), *built_site.rglob("*.css")]
+        if b"sourceMappingURL=" in p.read_bytes()
+    ]
+    assert not pointing, f"files that name a source map: {pointing}"
+
+
+def test_every_language_loads_the_shared_assets(built_site):
+    copies = [lang.prefix for lang in languages() if (built_site / lang.prefix / "assets").exists()]
+    assert copies == [""], f"assets of their own in {copies[1:]}: the languages share /assets/"
+    problems, seen = [], 0
+    for page in pages_of(built_site):
+        html = page.html(built_site)
+        base = "/" + html.relative_to(built_site).as_posix()
+        for url in ASSET_URL.findall(html.read_text(encoding="utf-8")):
+            seen += 1
+            path = urlsplit(urljoin(base, url)).path
+            if not path.startswith("/assets/"):
+                problems.append(f"{page.url_path}: {url} -> {path}")
+            elif not (built_site / path.lstrip("/")).is_file():
+                problems.append(f"{page.url_path}: {url} -> {path}, not in the site")
+    assert seen > 5 * len(pages_of(built_site)), f"only {seen} asset links found"
+    assert not problems, "pages load assets from elsewhere than /assets/:\n" + "\n".join(problems)
+
+
+def test_only_the_lunr_files_search_uses(built_site):
+    needed: set[str] = set()
+    for lang in languages():
+        plugins = load_config(str(lang.config))["plugins"]
+        search = next(p for name, p in plugins.items() if name.endswith("search"))
+        needed |= lunr_files_needed(list(search.config["lang"]))
+    lunr = built_site / "assets" / "javascripts" / "lunr"
+    present = {p.relative_to(lunr).as_posix() for p in lunr.rglob("*") if p.is_file()}
+    assert present == needed, (
+        f"lunr files: {sorted(present)}; the search languages need {sorted(needed)}"
+    )
+    assert "min/lunr.ru.min.js" in needed  # the Russian edition's stemmer
+
+
+def test_search_indexes_are_utf8(built_site):
+    for lang in languages():
+        raw = (built_site / lang.prefix / "search" / "search_index.json").read_text("utf-8")
+        escaped = re.findall(r"\\u0[4-9a-f][0-9a-f]{2}", raw)
+        assert not escaped, f"/{lang.prefix}search/search_index.json escapes {escaped[:5]}…"
+        assert json.loads(raw)["docs"]
+    russian = (built_site / "ru" / "search" / "search_index.json").read_text("utf-8")
+    assert "корутин" in russian
+
+
+def test_shared_asset_paths_are_relative_to_each_page(built_site):
+    """A page deeper in a language points as many levels up as it is deep."""
+    page = built_site / "ru" / "tasks" / "index.html"
+    urls = ASSET_URL.findall(page.read_text(encoding="utf-8"))
+    assert urls and all(PurePosixPath(u).parts[:2] == ("..", "..") for u in urls), urls
