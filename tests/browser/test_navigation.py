@@ -31,7 +31,7 @@ SEARCHES = [
     ("ru", "корутины", "coroutines/"),
     ("ru", "корутинами", "coroutines/"),  # instrumental plural of the title's word
     ("ru", "циклом событий", "event-loop/"),  # instrumental of "цикл событий"
-    ("ru", "потоков", "threads/"),  # genitive plural of "потоки"
+    ("ru", "системных потоков", "threads/"),  # genitive plural of "системные потоки"
 ]
 
 
@@ -260,7 +260,7 @@ DESCRIBED = {
     ],
     "ru": [
         ("последовательные await", "one-await-after-another"),
-        ("блокирующий вызов", "executing-task-took-seconds"),
+        ("блокирующий вызов внутри async def", "executing-task-took-seconds"),
         ("забыли await", "coroutine-was-never-awaited"),
     ],
 }

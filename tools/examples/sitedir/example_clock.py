@@ -84,6 +84,27 @@ def _run_queue_file() -> int | None:
         return None
 
 
+# Threads whose run-queue waits are not the example's: the main thread (counted
+# apart) and, in a Jupyter kernel, the kernel's own.
+_own_tasks: set[int] = {threading.get_native_id()}
+
+
+def _threads_queued() -> dict[int, float]:
+    """Each thread's run-queue wait so far (Linux), by native thread id."""
+    found = {}
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        return found
+    for task in tasks:
+        try:
+            with open(f"/proc/self/task/{task}/schedstat", "rb") as f:
+                found[int(task)] = int(f.read().split()[1]) / 1e9
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
 class _Clock:
     """Seconds since time 0 on the example's clock: the real time that has
     passed, less the time the main thread stood in the operating system's run
@@ -96,6 +117,7 @@ class _Clock:
         self.skipped = 0.0
         self.waited = 0.0  # seconds spent waiting on the main thread: skipped, or for real
         self.real = 0.0  # of those, waited for real (for threads, I/O, children)
+        self.others_queued = 0.0  # other threads' run-queue waits during real waits
         self.last = 0.0
 
     def _queued(self) -> float:
@@ -106,19 +128,29 @@ class _Clock:
     def read(self) -> float:
         with _lock:
             value = _real_monotonic() - self.wall0 - (self._queued() - self.queued0)
-            self.last = max(self.last, value + self.skipped)
+            self.last = max(self.last, value + self.skipped - self.others_queued)
             return self.last
 
     @contextlib.contextmanager
     def real_wait(self):
-        """A real wait (a sleep, a select), counted as it happens."""
+        """A real wait (a sleep, a select), counted as it happens: less the
+        time the threads it may be waiting for stood in the run queue (the
+        longest of them, so as not to count overlapping waits twice)."""
+        main = threading.current_thread() is threading.main_thread()
+        before = _threads_queued() if main else {}
         start = self.read()
         try:
             yield
         finally:
-            if threading.current_thread() is threading.main_thread():
+            if main:
+                after = _threads_queued()
                 with _lock:
-                    waited = self.read() - start
+                    wall = self.read() - start
+                    delays = [after[t] - before.get(t, 0.0) for t in after if t not in _own_tasks]
+                    credit = min(max(delays, default=0.0), wall)
+                    self.others_queued += credit
+                    self.last -= credit
+                    waited = wall - credit
                     self.waited += waited
                     self.real += waited
 
@@ -367,6 +399,7 @@ def kernel_mode() -> None:
     import asyncio
 
     _infrastructure_threads.update(t.ident for t in threading.enumerate())
+    _own_tasks.update(t.native_id for t in threading.enumerate() if t.native_id)
     loop = asyncio.get_running_loop()
     _infrastructure_fds.update(getattr(loop, "_selector").get_map())  # noqa: B009
 
