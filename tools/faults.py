@@ -76,7 +76,14 @@ def examples(copy: Copy, page: str | None = None, every_python: bool = False) ->
     from tools.examples.check import check
     from tools.examples.pages import collect, site_configs
 
-    found, problems = collect(site_configs(copy.root), root=copy.root)
+    if page is None:
+        found, problems = collect(site_configs(copy.root), root=copy.root)
+    else:  # only that page, as the test reads it
+        from tools.examples.pages import collect_page, load_site
+
+        lang = Path(page).parts[1]
+        config = next(c for c in site_configs(copy.root) if load_site(c).lang == lang)
+        found, problems = collect_page(load_site(config), copy.path(page), root=copy.root)
     messages = [str(p) for p in problems]
     interpreters = pythons.interpreters() if every_python else [pythons.default()]
     for example in found:
@@ -186,7 +193,7 @@ def notebook_run(copy: Copy) -> list[str]:
     ipynb, cells = nbtools.generate(source, settings)
     path = copy.root / "lesson.ipynb"
     path.write_text(ipynb, encoding="utf-8")
-    nb, _ = kernel.run_notebook(path, pythons.default())
+    nb, _ = kernel.run_notebook(path, pythons.default(), stop_on_error=True)
     code = [c for c in cells if c.kind == "code"]
     indices = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     messages = []
@@ -489,8 +496,8 @@ FAULTS: list[Fault] = [
         "tests/test_notebook.py::test_run_all_succeeds_except_where_tagged",
         lambda c: c.edit(
             "notebooks/lesson.en.md",
-            '--8<-- "awaiting/hello_world_sequential.py:cell"\nawait main()',
-            '--8<-- "awaiting/hello_world_sequential.py:cell"\nawait main("extra")',
+            '--8<-- "start/hello_asyncio.py:cell"\nawait main()',
+            '--8<-- "start/hello_asyncio.py:cell"\nawait main("extra")',
         ),
         notebook_run,
         "notebooks/lesson.en.md:",

@@ -178,3 +178,13 @@ def visit(browser, base_url, built_site):
 
     yield load
     visitor.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _copied_scripts_share_the_runs(batch):
+    """Copied scripts are run through the session's runs (each distinct run once)."""
+    from tests.browser import copying
+
+    copying.BATCH = batch
+    yield
+    copying.BATCH = None

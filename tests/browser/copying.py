@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from tests.browser.website import REVEAL, Page, language
+from tools.examples import pythons
 from tools.examples.check import check
 from tools.examples.pages import Example, collect, load_site
 from tools.examples.run import run
@@ -81,13 +82,22 @@ def snippet_text(example: Example, page: Page) -> str | None:
 _runs: dict[tuple, list[str]] = {}
 
 
+# The session's runs (tests/conftest.py's batch, set by tests/browser/conftest.py):
+# a copied script that is exactly its snippet is the run the example tests made.
+BATCH = None
+
+
 def run_copied(example: Example, copied: str) -> list[str]:
     """Run what was copied as the harness runs a script block; its problems."""
     key = (copied, example.expected, example.snippet_files[0] if example.snippet_files else "")
     if key not in _runs:
         as_pasted = dataclasses.replace(example, code=copied + "\n")
         shown = as_pasted.runs[0]
-        _runs[key] = check(as_pasted, shown, run(as_pasted, shown))
+        if BATCH is not None:
+            outcome = BATCH.outcome(as_pasted, shown, pythons.default())
+        else:
+            outcome = run(as_pasted, shown)
+        _runs[key] = check(as_pasted, shown, outcome)
     return _runs[key]
 
 

@@ -506,9 +506,13 @@ def run_cell(example, interpreter: Interpreter, clock: str, timeout: float):
     )
 
 
-def run_notebook(path: Path, interpreter: Interpreter, clock: str = "virtual"):
+def run_notebook(
+    path: Path, interpreter: Interpreter, clock: str = "virtual", stop_on_error: bool = False
+):
     """Run a notebook file top to bottom as Run All does, then wait for the
-    tasks it left; ``(notebook with outputs, [CellRun per code cell index])``."""
+    tasks it left; ``(notebook with outputs, [CellRun per code cell index])``.
+    ``stop_on_error``: stop after the first cell that fails and is not tagged
+    ``raises-exception``."""
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
@@ -519,6 +523,15 @@ def run_notebook(path: Path, interpreter: Interpreter, clock: str = "virtual"):
             indices = [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"]
             for index in indices:
                 await k.execute_at(index)
+                cell = k.nb.cells[index]
+                failed = any(o.output_type == "error" for o in cell.outputs)
+                if (
+                    stop_on_error
+                    and failed
+                    and "raises-exception" not in cell.metadata.get("tags", [])
+                ):
+                    indices = indices[: indices.index(index) + 1]
+                    break
             settled = await k.settle()
             log = await k.log()
             return k.nb, {i: k.cell_run(i, log, settled) for i in indices}
