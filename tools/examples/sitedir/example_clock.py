@@ -5,8 +5,10 @@ Imported by ``sitecustomize.py`` (this directory is on the example's
 
 ``EXAMPLE_CLOCK=virtual`` (the tests): time is real time, except that the
 process skips the time it would spend **idle**, waiting for nothing but a
-timer, and does not count the time a busy machine keeps it waiting for a CPU
-(its main thread's run-queue wait, from Linux's schedstat). Every clock an
+timer, and does not count the time a busy machine keeps it from a CPU: while
+the main thread works, the clock moves with its CPU time; while it waits (a
+sleep, the event loop's wait), with the real time the wait takes, less the
+time the threads it waits for stood in Linux's run queue. Every clock an
 example can read (``time.monotonic``, ``perf_counter``, ``time.time``, their
 ``_ns`` forms, and so the event loop's ``loop.time()``) moves that way. A
 wait is skipped only when nothing real could happen during it:
@@ -25,8 +27,8 @@ sleeps. The event loop is the standard one: its class, its repr and its
 debug-mode reports are Python's own.
 
 ``EXAMPLE_CLOCK=real`` (the real-time cross-check): nothing is skipped; the
-clocks only leave out the run-queue wait, so that a loaded machine (CI
-running other tests) does not delay the example's timers: it runs as on an
+clocks only leave out what a loaded machine adds (as above), so that CI
+running other tests does not delay the example's timers: it runs as on an
 idle machine, in real time.
 
 ``EXAMPLE_CLOCK`` unset or ``wall``: nothing is changed (the benchmarks).
@@ -75,18 +77,9 @@ _infrastructure_threads: set[int] = set()
 _infrastructure_fds: set[int] = set()
 
 
-def _run_queue_file() -> int | None:
-    """The main thread's scheduler statistics (Linux): how long it has waited
-    to be given a CPU, the second number."""
-    try:
-        return os.open(f"/proc/self/task/{threading.get_native_id()}/schedstat", os.O_RDONLY)
-    except (OSError, AttributeError):
-        return None
-
-
-# Threads whose run-queue waits are not the example's: the main thread (counted
-# apart) and, in a Jupyter kernel, the kernel's own.
-_own_tasks: set[int] = {threading.get_native_id()}
+# Threads whose run-queue waits are not the example's: in a Jupyter kernel,
+# the kernel's own.
+_own_tasks: set[int] = set()
 
 
 def _threads_queued() -> dict[int, float]:
@@ -106,58 +99,70 @@ def _threads_queued() -> dict[int, float]:
 
 
 class _Clock:
-    """Seconds since time 0 on the example's clock: the real time that has
-    passed, less the time the main thread stood in the operating system's run
-    queue waiting for a CPU (a busy machine delays the process; the example
-    did not ask for that), plus the idle waits it skipped."""
+    """Seconds since time 0 on the example's clock. While the main thread
+    works, it moves with the main thread's CPU time; while it waits (a sleep,
+    the event loop's wait, a join — the waits the harness sees), with the real
+    time the wait takes, less the time the threads it may wait for stood in
+    the run queue (the longest of them, not to count overlapping waits twice);
+    and by the whole of each idle wait it skips. So a busy machine, which
+    keeps the process from a CPU, does not move the example's clock."""
 
     def __init__(self) -> None:
-        self.queue = _run_queue_file()
-        self.wall0, self.queued0 = _real_monotonic(), self._queued()
-        self.skipped = 0.0
+        self.cpu_clock = _main_cpu_clock()
+        self.elapsed = 0.0
+        self.wall, self.cpu = _real_monotonic(), self._cpu()
+        self.waiting = 0  # main-thread waits under way
         self.waited = 0.0  # seconds spent waiting on the main thread: skipped, or for real
         self.real = 0.0  # of those, waited for real (for threads, I/O, children)
-        self.others_queued = 0.0  # other threads' run-queue waits during real waits
-        self.last = 0.0
 
-    def _queued(self) -> float:
-        if self.queue is None:
-            return 0.0
-        return int(os.pread(self.queue, 128, 0).split()[1]) / 1e9
+    def _cpu(self) -> float:
+        return time.clock_gettime(self.cpu_clock) if self.cpu_clock is not None else 0.0
 
     def read(self) -> float:
         with _lock:
-            value = _real_monotonic() - self.wall0 - (self._queued() - self.queued0)
-            self.last = max(self.last, value + self.skipped - self.others_queued)
-            return self.last
+            wall, cpu = _real_monotonic(), self._cpu()
+            if self.waiting or self.cpu_clock is None:
+                self.elapsed += wall - self.wall
+            else:
+                self.elapsed += max(0.0, min(cpu - self.cpu, wall - self.wall))
+            self.wall, self.cpu = wall, cpu
+            return self.elapsed
 
     @contextlib.contextmanager
     def real_wait(self):
-        """A real wait (a sleep, a select), counted as it happens: less the
-        time the threads it may be waiting for stood in the run queue (the
-        longest of them, so as not to count overlapping waits twice)."""
-        main = threading.current_thread() is threading.main_thread()
-        before = _threads_queued() if main else {}
-        start = self.read()
+        """A real wait of the main thread, counted as it happens (see above)."""
+        if threading.current_thread() is not threading.main_thread():
+            yield  # another thread's wait: the main thread's clock goes on as it does
+            return
+        before = _threads_queued()
+        with _lock:
+            start = self.read()
+            self.waiting += 1
         try:
             yield
         finally:
-            if main:
-                after = _threads_queued()
-                with _lock:
-                    wall = self.read() - start
-                    delays = [after[t] - before.get(t, 0.0) for t in after if t not in _own_tasks]
-                    credit = min(max(delays, default=0.0), wall)
-                    self.others_queued += credit
-                    self.last -= credit
-                    waited = wall - credit
-                    self.waited += waited
-                    self.real += waited
+            after = _threads_queued()
+            with _lock:
+                wall = self.read() - start
+                self.waiting -= 1
+                delays = [after[t] - before.get(t, 0.0) for t in after if t not in _own_tasks]
+                credit = min(max(delays, default=0.0), wall)
+                self.elapsed -= credit
+                self.waited += wall - credit
+                self.real += wall - credit
 
     def skip(self, seconds: float) -> None:
         with _lock:
-            self.skipped += seconds
+            self.read()
+            self.elapsed += seconds
             self.waited += seconds
+
+
+def _main_cpu_clock():
+    try:
+        return time.pthread_getcpuclockid(threading.main_thread().ident)
+    except (AttributeError, OSError):
+        return None
 
 
 _clock = _Clock()
@@ -322,6 +327,35 @@ def _patch_clocks() -> None:
     time_.__name__ = time_.__qualname__ = "time"
 
 
+def _waits(function):
+    """``function`` (a blocking call), its time counted as the main thread's wait."""
+
+    def waiting(*args, **kwargs):
+        with _clock.real_wait():
+            return function(*args, **kwargs)
+
+    waiting.__name__, waiting.__qualname__ = function.__name__, function.__qualname__
+    waiting.__doc__, waiting.__wrapped__ = function.__doc__, function
+    return waiting
+
+
+def _patch_blocking_calls() -> None:
+    """The blocking calls an example's main thread may wait in, besides sleeps
+    and the event loop: joining a thread, a condition (events, queues,
+    barriers), select.select, a subprocess."""
+    import select
+
+    threading.Thread.join = _waits(threading.Thread.join)
+    threading.Condition.wait = _waits(threading.Condition.wait)
+    select.select = _waits(select.select)
+
+
+def _patch_subprocess() -> None:
+    popen = sys.modules["subprocess"].Popen
+    popen.wait = _waits(popen.wait)
+    popen.communicate = _waits(popen.communicate)
+
+
 def _patch_event_loops() -> None:
     """Every selector event loop skips its idle waits for timers (see above)."""
     selector_events = sys.modules["asyncio.selector_events"]
@@ -399,7 +433,11 @@ def kernel_mode() -> None:
     import asyncio
 
     _infrastructure_threads.update(t.ident for t in threading.enumerate())
-    _own_tasks.update(t.native_id for t in threading.enumerate() if t.native_id)
+    _own_tasks.update(
+        t.native_id
+        for t in threading.enumerate()
+        if t.native_id and t is not threading.main_thread()
+    )
     loop = asyncio.get_running_loop()
     _infrastructure_fds.update(getattr(loop, "_selector").get_map())  # noqa: B009
 
@@ -437,9 +475,11 @@ def install() -> None:
     global _log
     if _adjusted:
         _patch_clocks()
+        _patch_blocking_calls()
         patches = {
             "concurrent.futures.thread": _count_jobs,
             "asyncio.selector_events": _patch_event_loops,
+            "subprocess": _patch_subprocess,
         }
         for name, patch in list(patches.items()):
             if name in sys.modules:
