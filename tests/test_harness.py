@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tools.examples import pythons
+from tools.examples.batch import Batch
 from tools.examples.check import TOLERANCE, check, check_real_time
 from tools.examples.pages import collect
 from tools.examples.run import Outcome, run
@@ -93,6 +94,10 @@ def make_site(
     return tmp_path
 
 
+# The planted pages' runs: the same program planted by several tests runs once.
+RUNS = Batch()
+
+
 def problems_of(root: Path) -> list[str]:
     return [str(p) for p in collect([root / "mkdocs.yml"], root=root)[1]]
 
@@ -105,7 +110,7 @@ def failures(root: Path, interpreter=None, clock: str = "virtual") -> list[str]:
     found = [str(p) for p in problems]
     for example in examples:
         for shown in example.runs:
-            outcome = run(example, shown, interpreter, clock)
+            outcome = RUNS.outcome(example, shown, interpreter, clock)
             found += check(example, shown, outcome, interpreter.minor)
             if clock == "real":
                 found += check_real_time(example, shown, outcome, interpreter.minor)
