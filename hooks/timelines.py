@@ -58,6 +58,10 @@ def _formatter_module(config):
     )
 
 
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+
 def on_config(config):
     shared = _formatter_module(config).state
     shared.update(lang=config["theme"]["language"], page=None, notes={})
@@ -90,7 +94,7 @@ def on_page_markdown(markdown, page, config, files):
         if trace is None:
             raise PluginError(
                 f"{where}:{fence.line}: no trace of snippets/{target} for its timeline "
-                f"({target.path().relative_to(ROOT)}): run `{traces.REFRESH}` and commit docs/traces/"
+                f"({_shown(target.path())}): run `{traces.REFRESH}` and commit docs/traces/"
             )
         if traces.stale(target, trace):
             note = f"This timeline is older than snippets/{target.snippet}: run `{traces.REFRESH}`."

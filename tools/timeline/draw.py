@@ -448,6 +448,11 @@ def _f(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
+def _when(seg: Segment) -> str:
+    """When a bar starts and ends, in seconds (for tests and tools that read the SVG)."""
+    return f'data-t="{_f(seg.start)}-{_f(seg.end)}"'
+
+
 def _label_svg(label: Label, y0: float, tick_from: float | None) -> list[str]:
     out = []
     baseline = y0 + label.row * ROW + 11
@@ -487,7 +492,8 @@ def _lane_svg(lane: Lane, scale: Scale, y: float, ident: str) -> tuple[list[str]
         x1, x2 = scale.pct(seg.start), scale.pct(seg.end)
         if seg.kind == "wait":
             out.append(
-                f'<line class="tl-wait" x1="{_f(x1)}%" x2="{_f(x2)}%" y1="{_f(mid)}" y2="{_f(mid)}"/>'
+                f'<line class="tl-wait" {_when(seg)} x1="{_f(x1)}%" x2="{_f(x2)}%" '
+                f'y1="{_f(mid)}" y2="{_f(mid)}"/>'
             )
             room = scale.px(seg.end) - scale.px(seg.start) - 2 * GAP
             if seg.label and width(seg.label, FONT - 1) <= room:  # on the line itself
@@ -509,7 +515,10 @@ def _lane_svg(lane: Lane, scale: Scale, y: float, ident: str) -> tuple[list[str]
                 size = f'width="{_f(x2 - x1)}%"'
             else:  # a step that takes no visible time: a sliver you can see
                 size = 'width="4" transform="translate(-2 0)"'
-            out.append(f'<rect class="{css}" x="{_f(x1)}%" {size} y="{_f(top)}" height="{BAR_H}"/>')
+            out.append(
+                f'<rect class="{css}" {_when(seg)} x="{_f(x1)}%" {size} y="{_f(top)}" '
+                f'height="{BAR_H}"/>'
+            )
     for mark in lane.marks:
         x = _f(scale.pct(mark.t))
         if mark.kind == "create":  # just before the lane starts

@@ -68,9 +68,9 @@ class Target:
     def form(self) -> str:
         return "jupyter" if self.cell else "script"
 
-    def path(self, traces: Path = TRACES) -> Path:
+    def path(self, traces: Path | None = None) -> Path:
         name = Path(self.snippet).with_suffix(".cell.json" if self.cell else ".json")
-        return traces / name
+        return (traces or TRACES) / name
 
 
 @cache
@@ -78,9 +78,10 @@ def _site():
     return load_site(ROOT / "mkdocs.yml")
 
 
-def code(target: Target, snippets: Path = SNIPPETS) -> str:
+def code(target: Target, snippets: Path | None = None) -> str:
     """What runs: the script as the page shows it (pymdownx.snippets, as the
     build expands it), or the cell and the ``await`` lines a Jupyter tab adds."""
+    snippets = snippets or SNIPPETS
     site = _site()
     site = dataclasses.replace(
         site, snippet_config={**site.snippet_config, "base_path": [str(snippets)]}
@@ -129,7 +130,7 @@ def _example(target: Target, text: str) -> Example:
     )
 
 
-def trace_on(target: Target, python: Interpreter, snippets: Path = SNIPPETS) -> dict:
+def trace_on(target: Target, python: Interpreter, snippets: Path | None = None) -> dict:
     """Run ``target`` under tracing on one Python; its trace, normalized."""
     from tools.examples.run import run
 
@@ -149,7 +150,7 @@ def trace_on(target: Target, python: Interpreter, snippets: Path = SNIPPETS) -> 
     return normalize(raw, target, text, [python.minor])
 
 
-def trace(target: Target, snippets: Path = SNIPPETS) -> dict:
+def trace(target: Target, snippets: Path | None = None) -> dict:
     """The trace of ``target`` on every Python found, which must be the same
     on each (a picture shows one run; output that differs by version would
     need a picture per version)."""
@@ -214,14 +215,14 @@ def dumps(trace: dict) -> str:
     return "{\n" + ",\n".join(head) + ',\n "events": [\n  ' + ",\n  ".join(events) + "\n ]\n}\n"
 
 
-def load(target: Target, traces: Path = TRACES) -> dict | None:
+def load(target: Target, traces: Path | None = None) -> dict | None:
     path = target.path(traces)
     if not path.exists():
         return None
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def stale(target: Target, trace: dict, snippets: Path = SNIPPETS) -> bool:
+def stale(target: Target, trace: dict, snippets: Path | None = None) -> bool:
     """Whether the snippet changed since ``trace`` was made (cheap: no run)."""
     return trace.get("code_sha256") != digest(code(target, snippets))
 
