@@ -448,6 +448,17 @@ def _f(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
+CROSS = "M-4.5,-4.5 4.5,4.5M-4.5,4.5 4.5,-4.5"  # cancelled or failed
+RAISE = "M-4.5,-8H4.5L0,-1z"  # an arrow down onto the bar: the await raised
+
+
+def _marker(x: str, y: float, path: str, css: str, dx: float = 0) -> str:
+    """A shape drawn in px around (``x`` %, ``y`` px): a nested <svg> placed
+    by percentage (not <use href>, which Material's script tries to rewrite)."""
+    shift = f' transform="translate({_f(dx)} 0)"' if dx else ""
+    return f'<svg x="{x}%" y="{_f(y)}" overflow="visible"><path class="{css}" d="{path}"{shift}/></svg>'
+
+
 def _when(seg: Segment) -> str:
     """When a bar starts and ends, in seconds (for tests and tools that read the SVG)."""
     return f'data-t="{_f(seg.start)}-{_f(seg.end)}"'
@@ -533,11 +544,9 @@ def _lane_svg(lane: Lane, scale: Scale, y: float, ident: str) -> tuple[list[str]
                 'transform="translate(6 0)"/>'
             )
         elif mark.kind in ("cancelled", "failed"):
-            out.append(
-                f'<use href="#{ident}-x" x="{x}%" y="{_f(mid)}" transform="translate(7 0)"/>'
-            )
+            out.append(_marker(x, mid, CROSS, "tl-cross", 7))
         elif mark.kind == "throws":  # an arrow down onto the bar: the await raised
-            out.append(f'<use href="#{ident}-raise" x="{x}%" y="{_f(top)}"/>')
+            out.append(_marker(x, top, RAISE, "tl-raise"))
         if not mark.text:
             continue
         css = (
@@ -620,9 +629,7 @@ def svg(trace: dict, lang: str, ident: str, style: bool = True) -> str:
     defs = (
         f'<defs><pattern id="{ident}-late" width="6" height="6" patternUnits="userSpaceOnUse" '
         'patternTransform="rotate(45)"><line class="tl-hatch" x1="0" y1="0" x2="0" y2="6"/>'
-        "</pattern>"
-        f'<path id="{ident}-x" class="tl-cross" d="M-4.5,-4.5 4.5,4.5M-4.5,4.5 4.5,-4.5"/>'
-        f'<path id="{ident}-raise" class="tl-raise" d="M-4.5,-8H4.5L0,-1z"/></defs>'
+        "</pattern></defs>"
     )
     css = f"<style>{CSS.read_text(encoding='utf-8').strip()}</style>" if style else ""
     return (
