@@ -81,7 +81,8 @@ TEXT = {
         "e_where": " (in {function})",
         "e_waits_task": "; it waits for the task {other}",
         "e_waits_tasks": "; it waits for the tasks {others}",
-        "e_print": "{name} prints “{text}”{where} (line {number} of the output).",
+        "e_print": "{name} prints “{text}” ({where}line {number} of the output).",
+        "e_print_in": "in {function}, ",
         "e_block": "{name} calls {call}, which holds the loop until {end}: nothing else runs.",
         "e_done": "{name} returns{value}: the task is done.",
         "e_done_none": "{name} returns: the task is done.",
@@ -137,7 +138,8 @@ TEXT = {
         "e_where": " (в функции {function})",
         "e_waits_task": "; она ждёт задачу {other}",
         "e_waits_tasks": "; она ждёт задачи {others}",
-        "e_print": "{name} печатает «{text}»{where} (строка {number} вывода).",
+        "e_print": "{name} печатает «{text}» ({where}строка {number} вывода).",
+        "e_print_in": "в функции {function}, ",
         "e_block": (
             "{name} вызывает {call} и держит цикл событий до {end}: больше ничего не выполняется."
         ),
@@ -713,7 +715,7 @@ def events(trace: dict, lang: str) -> list[str]:
                 and function != "<module>"
                 and not names[lane].startswith(function + "(")
             ):
-                where = words["e_where"].format(function=_code(function + "()"))
+                where = words["e_print_in"].format(function=_code(function + "()"))
             printed += 1
             who = name or _code("print")
             say(t, "e_print", name=who, text=_esc(event["text"]), where=where, number=printed)
