@@ -12,7 +12,7 @@ loop are Python's own; it only watches
   suspended on (the ``await`` of the example's code it stopped at, and the
   task(s) it waits for), what an ``await`` threw into it when it resumed
   (``CancelledError``, another task's exception), and how it ended;
-* every line printed, by which task, in which function;
+* every line printed (heard from ``example_clock``), by which task, in which function;
 * a blocking ``time.sleep`` that holds the loop, and a timer that fired late
   because of it;
 * ``asyncio.run`` cancelling the tasks still pending and closing the loop.
@@ -163,7 +163,7 @@ def _chain(task) -> list[list]:
 
 def _function() -> str | None:
     """The function of the example's own code that is running (or None)."""
-    frame = sys._getframe(2)
+    frame = sys._getframe(1)
     while frame is not None:
         if _own(frame.f_code.co_filename):
             return frame.f_code.co_name
@@ -336,35 +336,15 @@ def _patch_sleep() -> None:
     time.sleep = sleep
 
 
-class _Stream:
-    """Forwards writes unchanged; records each completed line, with the task
-    and the function that printed it."""
-
-    def __init__(self, stream, name):
-        self._stream, self._name, self._pending = stream, name, ""
-
-    def write(self, text):
-        self._pending += text
-        *lines, self._pending = self._pending.split("\n")
-        if lines and _recording:
-            lane, function = _current_lane(), _function()
-            for line in lines:
-                _record("print", lane=lane, stream=self._name, text=line, function=function)
-        return self._stream.write(text)
-
-    def flush_record(self):
-        if self._pending and _recording:
-            _record("print", lane=None, stream=self._name, text=self._pending, function=None)
-        self._pending = ""
-
-    def __getattr__(self, name):
-        return getattr(self._stream, name)
+def _printed(stream: str, line: str) -> None:
+    """A line the example printed (see ``example_clock.on_line``): which task
+    printed it, in which function of the example's code."""
+    if _recording:
+        _record("print", lane=_current_lane(), stream=stream, text=line, function=_function())
 
 
 def _write() -> None:
-    for stream in (sys.stdout, sys.stderr):
-        if isinstance(stream, _Stream):
-            stream.flush_record()
+    example_clock._flush_streams()  # a last line without a newline
     with open(_PATH, "w", encoding="utf-8") as file:
         json.dump({"events": _events}, file, ensure_ascii=False)
 
@@ -416,6 +396,9 @@ def install() -> None:
     _patch_handles()
     _patch_runner()
     _patch_sleep()
-    sys.stdout = _Stream(sys.stdout, "stdout")
-    sys.stderr = _Stream(sys.stderr, "stderr")
+    if not os.environ.get("EXAMPLE_TIMELOG"):
+        raise RuntimeError(
+            "example_trace needs EXAMPLE_TIMELOG: it hears the lines example_clock records"
+        )
+    example_clock.on_line(_printed)
     atexit.register(_write)
