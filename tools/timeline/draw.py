@@ -795,7 +795,7 @@ def figure(trace: dict, lang: str, ident: str, style: bool = True, note: str = "
     return (
         f'<figure class="tl" id="{ident}" data-search-exclude>'
         + svg(trace, lang, ident, style)
-        + f"<figcaption>{notice}{caption}{_legend(trace, lang, ident)}</figcaption>"
+        + f"<figcaption>{notice}{caption}{_legend(trace, lang, ident)}"
         + f'<details class="tl-events"><summary>{_esc(words["events"])}</summary>'
-        + f'<ol id="{ident}-events">{items}</ol></details></figure>'
+        + f'<ol id="{ident}-events">{items}</ol></details></figcaption></figure>'
     )
