@@ -60,7 +60,6 @@ TEXT = {
         "legend_done": "returns",
         "legend_cancel": "cancelled or failed",
         "legend_raise": "an await raises an exception",
-        "done": "returns",
         "done_value": "returns {}",
         "cancelled": "cancelled",
         "cancelled_run": "cancelled by asyncio.run",
@@ -89,7 +88,7 @@ TEXT = {
         "e_value": " {}",
         "e_cancelled": "The task {name} is cancelled.",
         "e_failed": "{name} raises {error}: the task has failed.",
-        "e_cancel_pending": "main() is done; asyncio.run cancels the pending task(s) {names}.",
+        "e_cancel_pending": "{main} is done; asyncio.run cancels the pending task(s) {names}.",
         "e_run_end": "asyncio.run returns: the loop is closed.",
         "e_cell_end": "The cell finishes; Jupyter's event loop keeps running.",
         "e_idle": "No task of the cell is left.",
@@ -115,7 +114,6 @@ TEXT = {
         "legend_done": "завершена",
         "legend_cancel": "отменена или упала",
         "legend_raise": "await выбрасывает исключение",
-        "done": "завершена",
         "done_value": "возвращает {}",
         "cancelled": "отменена",
         "cancelled_run": "отменена asyncio.run",
@@ -149,7 +147,7 @@ TEXT = {
         "e_cancelled": "Задача {name} отменена.",
         "e_failed": "{name} выбрасывает {error}: задача завершилась с ошибкой.",
         "e_cancel_pending": (
-            "main() завершилась; asyncio.run отменяет незавершённые задачи: {names}."
+            "{main} завершилась; asyncio.run отменяет незавершённые задачи: {names}."
         ),
         "e_run_end": "asyncio.run возвращает управление: цикл событий закрыт.",
         "e_cell_end": "Ячейка выполнена; цикл событий Jupyter продолжает работать.",
@@ -501,7 +499,8 @@ def _lane_svg(lane: Lane, scale: Scale, y: float, ident: str) -> tuple[list[str]
     top = mid - BAR_H / 2
     labels: list[Label] = []
     shown_waits: set[str] = set()
-    for seg in lane.segments:
+    order = {"wait": 0, "late": 1, "run": 2, "block": 3}  # a blocking call over its step
+    for seg in sorted(lane.segments, key=lambda seg: order.get(seg.kind, 0)):
         x1, x2 = scale.pct(seg.start), scale.pct(seg.end)
         if seg.kind == "wait":
             out.append(
@@ -740,7 +739,8 @@ def events(trace: dict, lang: str) -> list[str]:
             else:
                 say(t, "e_failed", name=name, error=_code(event.get("error", "")))
         elif kind == "cancel-pending":
-            say(t, "e_cancel_pending", names=", ".join(_code(names[n]) for n in event["lanes"]))
+            others = ", ".join(_code(names[n]) for n in event["lanes"])
+            say(t, "e_cancel_pending", main=_code(names[min(names)]), names=others)
         elif kind == "run-end":
             say(t, "e_run_end")
         elif kind == "cell-end":
