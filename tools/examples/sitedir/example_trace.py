@@ -1,10 +1,11 @@
 """What the event loop does while an example runs: the data its timeline is
 drawn from (``tools/timeline/``).
 
-Imported by ``sitecustomize.py`` only when ``EXAMPLE_TRACE_FILE`` is set,
-after the example's clock (``example_clock.py``), on which it records every
-time. It changes nothing the example prints or does: the tasks and the event
-loop are Python's own; it only watches
+Imported by ``sitecustomize.py`` only when ``EXAMPLE_TRACE_FILE`` is set
+(before the clock starts, so that its own import is not counted), it records
+every time on the example's clock (``example_clock.py``). It changes nothing
+the example prints or does: the tasks and the event loop are Python's own; it
+only watches
 
 * every task the example's own code runs (a coroutine from the example's file
   or Jupyter cell, not from asyncio or another library): when it is created
