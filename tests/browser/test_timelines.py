@@ -96,6 +96,7 @@ def test_each_timeline_is_drawn_legibly(page, scheme, new_context):
         for index in range(figures.count()):
             figure = figures.nth(index)
             figure.evaluate(REVEAL)
+            figure.scroll_into_view_if_needed()  # drawn when scrolled to (content-visibility)
             tab.wait_for_timeout(20)
             seen = figure.evaluate(MEASURE)
             where = f"{page.url_path} #{seen['id']} at {size['width']} px, {scheme}"

@@ -766,9 +766,7 @@ def _legend(trace: dict, lang: str, ident: str) -> str:
         ("tl-k-raise", "legend_raise", any("throws" in e for e in trace["events"])),
     ]
     items = "".join(
-        f'<li><span class="tl-key {css}" aria-hidden="true"></span>{_esc(words[key])}</li>'
-        for css, key, shown in swatches
-        if shown
+        f'<li class="{css}">{_esc(words[key])}</li>' for css, key, shown in swatches if shown
     )
     return f'<ul class="tl-legend">{items}</ul>'
 
@@ -791,10 +789,14 @@ def figure(trace: dict, lang: str, ident: str, style: bool = True, note: str = "
         pythons=_esc(_enumerate(trace["python"], lang)),
     )
     items = "".join(f"<li>{sentence}</li>" for sentence in events(trace, lang))
+    picture = svg(trace, lang, ident, style)
+    height = float(picture.split('height="', 1)[1].split('"', 1)[0])
     notice = f'<p class="tl-stale">{_esc(note)}</p>' if note else ""
     return (
-        f'<figure class="tl" id="{ident}" data-search-exclude>'
-        + svg(trace, lang, ident, style)
+        f'<figure class="tl" id="{ident}" data-search-exclude '
+        # Drawn only when scrolled to (content-visibility), and until then as tall as it is.
+        f'style="contain-intrinsic-size:auto {_f(height + 150)}px">'
+        + picture
         + f"<figcaption>{notice}{caption}{_legend(trace, lang, ident)}"
         + f'<details class="tl-events"><summary>{_esc(words["events"])}</summary>'
         + f'<ol id="{ident}-events">{items}</ol></details></figcaption></figure>'
