@@ -27,7 +27,7 @@ from pathlib import Path
 
 from tools.examples import blocks
 from tools.examples.pages import Example, Run, jupyter_lines, load_site, site_configs
-from tools.examples.pythons import Interpreter, interpreters
+from tools.examples.pythons import Interpreter, ensure_venv, interpreters
 
 ROOT = Path(__file__).resolve().parents[2]
 TRACES = ROOT / "docs" / "traces"
@@ -111,7 +111,15 @@ def pythons() -> list[Interpreter]:
     found = sorted(interpreters(), key=lambda i: i.version)
     if not found:
         raise TraceFailed("no Python 3.11 or newer found (see `python -m tools.examples.pythons`)")
+    _ready(tuple(found))
     return found
+
+
+@cache
+def _ready(found: tuple[Interpreter, ...]) -> None:
+    """Each Python's virtualenv, made once, before traces run in parallel."""
+    for python in found:
+        ensure_venv(python)
 
 
 def _example(target: Target, text: str) -> Example:
