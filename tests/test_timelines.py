@@ -35,7 +35,7 @@ import pytest
 
 from tools.examples import blocks
 from tools.examples.check import match
-from tools.examples.pages import ROOT, collect, load_site
+from tools.examples.pages import ROOT, load_site
 from tools.site import configs, prefix
 from tools.timeline import draw
 from tools.timeline import trace as traces
@@ -65,42 +65,19 @@ def test_each_language_shows_the_same_timelines():
 # --- each timeline is under the output of its example ----------------------------
 
 
-def _under() -> dict[traces.Fence, tuple]:
-    """Each timeline fence -> (the example right above it, its output block)."""
-    examples, _ = collect()
-    found = {}
-    for fence in FENCES:
-        page_fences = blocks.read((ROOT / fence.page).read_text(encoding="utf-8")).fences
-        index = next(i for i, f in enumerate(page_fences) if f.line == fence.line)
-        above = page_fences[index - 1] if index else None
-        pair = None
-        for example in examples:
-            if example.page != fence.page or not example.runs:
-                continue
-            outputs = example.runs[0].outputs
-            if above is not None and outputs and outputs[-1].line == above.line:
-                pair = (example, outputs[-1])
-        found[fence] = pair
-    return found
-
-
-UNDER = _under()
+UNDER = traces.under()
 
 
 @pytest.mark.parametrize("fence", FENCES, ids=[f"{f.page}:{f.line}" for f in FENCES])
 def test_a_timeline_is_right_under_the_output_of_its_example(fence):
-    pair = UNDER[fence]
-    assert pair is not None, (
-        f"{fence.page}:{fence.line}: a ```timeline goes right under the output block of the "
-        "example it draws"
-    )
-    example, _ = pair
-    wanted = "jupyter" if fence.target.cell else "script"
-    assert example.form == wanted and example.includes == [str(fence.target)], (
-        f"{fence.page}:{fence.line}: the timeline draws snippets/{fence.target}, but the "
-        f"example above it ({example.where}) is the {example.form} form of "
-        f"{', '.join(example.includes)}"
-    )
+    problem = traces.misplaced(fence, UNDER[fence])
+    assert problem is None, problem
+
+
+def test_no_trace_is_older_than_its_snippet():
+    """Cheap, by the hash of the code (the test below re-traces every snippet)."""
+    problems = traces.outdated()
+    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize("fence", FENCES, ids=[f"{f.page}:{f.line}" for f in FENCES])

@@ -274,3 +274,58 @@ def fences(root: Path = ROOT) -> tuple[list[Fence], list[str]]:
 
 def targets(root: Path = ROOT) -> list[Target]:
     return sorted({fence.target for fence in fences(root)[0]})
+
+
+def under(root: Path = ROOT) -> dict[Fence, tuple | None]:
+    """Each timeline fence -> (the example whose output block is right above
+    it, that output block), or None if no output block is right above it."""
+    from tools.examples.pages import collect
+
+    examples, _ = collect(site_configs(root), root=root)
+    found: dict[Fence, tuple | None] = {}
+    for fence in fences(root)[0]:
+        page = blocks.read((root / fence.page).read_text(encoding="utf-8")).fences
+        index = next(i for i, f in enumerate(page) if f.line == fence.line)
+        above = page[index - 1] if index else None
+        found[fence] = None
+        for example in examples:
+            outputs = example.runs[0].outputs if example.runs else []
+            if example.page == fence.page and outputs and above and outputs[-1].line == above.line:
+                found[fence] = (example, outputs[-1])
+    return found
+
+
+def misplaced(fence: Fence, pair: tuple | None) -> str | None:
+    """Why a timeline is not where it belongs (right under its example's output)."""
+    where = f"{fence.page}:{fence.line}"
+    if pair is None:
+        return f"{where}: a ```{LANGUAGE} goes right under the output block of the example it draws"
+    example, _ = pair
+    if example.form != fence.target.form or example.includes != [str(fence.target)]:
+        return (
+            f"{where}: the timeline draws snippets/{fence.target}, but the example above it "
+            f"({example.where}) is the {example.form} form of {', '.join(example.includes)}: "
+            f"name that example's include, or move the timeline under its output"
+        )
+    return None
+
+
+def placement(root: Path = ROOT) -> list[str]:
+    return [m for fence, pair in under(root).items() if (m := misplaced(fence, pair))]
+
+
+def outdated(root: Path = ROOT) -> list[str]:
+    """Traces older than their snippet (cheap: by the hash of the code, no run)."""
+    messages = []
+    for fence in fences(root)[0]:
+        target = fence.target
+        trace = load(target, root / "docs" / "traces")
+        path = target.path(root / "docs" / "traces").relative_to(root)
+        if trace is None:
+            messages.append(f"{path}: missing, for {fence.page}:{fence.line}: run `{REFRESH}`")
+        elif stale(target, trace, root / "snippets"):
+            messages.append(
+                f"{path}: older than snippets/{target.snippet}, drawn at {fence.page}:"
+                f"{fence.line}: run `{REFRESH}` and commit {path}"
+            )
+    return sorted(set(messages))
