@@ -9,7 +9,7 @@ PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup pythons faults serve serve-ru build notebook test examples outputs bench bench-concurrency browser lighthouse translations lock clean
+.PHONY: setup pythons faults serve serve-ru build notebook timelines test examples outputs bench bench-concurrency browser lighthouse translations lock clean
 
 $(INSTALLED): requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -24,11 +24,11 @@ pythons: setup
 
 ## serve: the English site with live reload (pages and snippets/) on http://127.0.0.1:8000/
 serve: setup
-	$(BIN)/mkdocs serve -f mkdocs.yml -a $(HOST):$(PORT)
+	$(BIN)/python -m mkdocs serve -f mkdocs.yml -a $(HOST):$(PORT)
 
 ## serve-ru: the same for the Russian edition
 serve-ru: setup
-	$(BIN)/mkdocs serve -f mkdocs.ru.yml -a $(HOST):$(PORT)
+	$(BIN)/python -m mkdocs serve -f mkdocs.ru.yml -a $(HOST):$(PORT)
 
 ## build: the complete site, every language, into site/
 build: setup
@@ -37,6 +37,10 @@ build: setup
 ## notebook: re-render the notebook pages kept in notebooks/rendered/ (after editing the notebook or its snippets)
 notebook: setup
 	$(BIN)/python -m tools.notebook_page
+
+## timelines: re-trace the snippets the pages draw event-loop timelines of (docs/traces/)
+timelines: pythons
+	$(BIN)/python -m tools.timeline
 
 ## test: every test (examples on every Python, harness, build, languages, notebook, browser); PAGE=docs/en/tasks.md: that page's examples, build and browser checks
 test: pythons

@@ -214,6 +214,20 @@ def exercises(copy: Copy) -> list[str]:
     return problems(copy.root)
 
 
+def timelines_outdated(copy: Copy) -> list[str]:
+    """tests/test_timelines.py: no trace is older than its snippet."""
+    from tools.timeline.trace import outdated
+
+    return outdated(copy.root)
+
+
+def timelines_placement(copy: Copy) -> list[str]:
+    """tests/test_timelines.py: each timeline is under its example's output."""
+    from tools.timeline.trace import placement
+
+    return placement(copy.root)
+
+
 # --- the faults ---------------------------------------------------------------------
 
 
@@ -508,6 +522,24 @@ FAULTS: list[Fault] = [
         lambda c: c.edit(HELLO, '"one second later"', '"a second later"'),
         notebook_render,
         "notebooks/rendered/lesson.en.html",
+    ),
+    Fault(
+        "a snippet drawn in a timeline, changed without `make timelines`",
+        "tests/test_timelines.py::test_no_trace_is_older_than_its_snippet",
+        lambda c: c.edit("snippets/tasks/create_task_order.py", "sleep(3)", "sleep(5)"),
+        timelines_outdated,
+        "docs/traces/tasks/create_task_order",
+    ),
+    Fault(
+        "a timeline under another example's output",
+        "tests/test_timelines.py::test_a_timeline_is_right_under_the_output_of_its_example",
+        lambda c: c.edit(
+            AWAIT,
+            "    ```timeline\n    awaiting/hello_world_sequential.py:cell\n",
+            "    ```timeline\n    tasks/create_task_order.py:cell\n",
+        ),
+        timelines_placement,
+        f"{AWAIT}:",
     ),
 ]
 

@@ -385,6 +385,15 @@ def _patch_event_loops() -> None:
 # --- the record of printed lines ---------------------------------------------------
 
 
+_listeners: list = []  # called with (stream name, line) for each completed line
+
+
+def on_line(listener) -> None:
+    """Call ``listener(stream, line)`` as each line is completed, from the
+    code that writes it (``example_trace`` notes which task printed it)."""
+    _listeners.append(listener)
+
+
 class _TimedStream:
     """Forwards writes unchanged and records each completed line with its time."""
 
@@ -397,11 +406,15 @@ class _TimedStream:
         *lines, self._pending = self._pending.split("\n")
         for line in lines:
             _record(self._name, line, when)
+            for listener in _listeners:
+                listener(self._name, line)
         return self._stream.write(text)
 
     def close_record(self):
         if self._pending:  # a last line without a newline still gets its time
             _record(self._name, self._pending)
+            for listener in _listeners:
+                listener(self._name, self._pending)
             self._pending = ""
 
     def __getattr__(self, name):
