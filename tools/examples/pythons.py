@@ -28,6 +28,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -186,11 +187,19 @@ def _stamp(interpreter: Interpreter) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+_venv_lock = threading.Lock()
+
+
 def ensure_venv(interpreter: Interpreter) -> Path:
     """The interpreter's virtualenv, created (or re-created when requirements.lock
     changed) with what the examples need. Returns its python."""
     if interpreter.default:
         return interpreter.python
+    with _venv_lock:
+        return _ensure_venv(interpreter)
+
+
+def _ensure_venv(interpreter: Interpreter) -> Path:
     venv = interpreter.venv
     stamp = venv / ".installed"
     if stamp.is_file() and stamp.read_text() == _stamp(interpreter) and interpreter.python.exists():
