@@ -239,9 +239,30 @@ def _other_threads_busy() -> bool:
     if threading.active_count() == 1:
         return False
     others = {
-        t.ident for t in threading.enumerate() if t is not threading.main_thread() and t.is_alive()
+        t.ident
+        for t in threading.enumerate()
+        if t is not threading.main_thread() and t.is_alive() and not _installed(t)
     }
     return bool(others - _idle_pool_workers() - _infrastructure_threads)
+
+
+def _installed(thread: threading.Thread) -> bool:
+    """In a Jupyter kernel: a thread the kernel's own packages started later
+    (pyzmq's garbage collector), whose code is installed, not a cell's."""
+    if not _infrastructure_threads:  # not a kernel: every thread is the example's
+        return False
+    target = getattr(thread, "_target", None)
+    code = getattr(target, "__code__", None)
+    if code is not None:
+        return code.co_filename.startswith(_INSTALLED)
+    kind = type(thread)
+    if kind is threading.Thread or kind.__module__ == "__main__":  # a cell's own
+        return False
+    module = sys.modules.get(kind.__module__)
+    return getattr(module, "__file__", "").startswith(_INSTALLED)
+
+
+_INSTALLED = tuple({sys.prefix, sys.base_prefix, sys.exec_prefix})
 
 
 def _has_children() -> bool:
