@@ -5,6 +5,7 @@ never make an example print what it does not print in real time."""
 
 from __future__ import annotations
 
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -653,6 +654,25 @@ def test_an_example_cannot_write_or_delete_outside_its_directory(tmp_path):
     finally:
         victim.unlink(missing_ok=True)
         outside.rmdir()
+
+
+def test_a_checkout_under_tmp_is_readable_in_the_sandbox_and_stays_read_only(tmp_path, monkeypatch):
+    """The sandbox has a /tmp of its own; a checkout cloned under /tmp (as CI
+    may do) must still be there, read-only, or no example can start."""
+    from tools.examples import sandbox
+
+    checkout = tmp_path / "clone"
+    (checkout / "run").mkdir(parents=True)
+    (checkout / "kept.txt").write_text("from the checkout")
+    assert checkout.is_relative_to(sandbox.TMP)
+    monkeypatch.setattr(sandbox, "ROOT", checkout)
+    read = sandbox.wrap(["/bin/cat", str(checkout / "kept.txt")], checkout / "run", [])
+    done = subprocess.run(read, capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stdout) == (0, "from the checkout"), done.stderr
+    write = sandbox.wrap(["/bin/touch", str(checkout / "new.txt")], checkout / "run", [])
+    done = subprocess.run(write, capture_output=True, text=True, check=False)
+    assert done.returncode != 0 and "Read-only file system" in done.stderr
+    assert not (checkout / "new.txt").exists()
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,9 @@ from pathlib import Path
 
 from tools import apt
 
+ROOT = Path(__file__).resolve().parents[2]
+TMP = Path("/tmp")
+
 
 class SandboxUnavailable(RuntimeError):
     pass
@@ -45,6 +48,11 @@ def wrap(command: list[str], cwd: Path, writable: list[Path], own_pids: bool = T
     in ``writable`` (which includes ``cwd``). ``own_pids=False`` keeps the
     process IDs of the machine (a Jupyter kernel watches its parent's)."""
     binds = []
+    # The sandbox gets an empty /tmp of its own; what it must read from there
+    # (a checkout cloned under /tmp, as CI may do, and its virtualenvs) comes back read-only.
+    for path in dict.fromkeys([ROOT, Path(command[0]).parent.parent]):
+        if path.is_relative_to(TMP):
+            binds += ["--ro-bind", str(path), str(path)]
     for path in dict.fromkeys([cwd, *writable]):
         binds += ["--bind", str(path), str(path)]
     return [
