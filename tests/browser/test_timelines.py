@@ -54,6 +54,20 @@ MEASURE = """(figure) => {
 }"""
 
 
+MEASURE_ALL = f"""async () => {{
+  const reveal = {REVEAL};
+  const measure = {MEASURE};
+  const seen = [];
+  for (const figure of document.querySelectorAll("figure.tl")) {{
+    reveal(figure);
+    figure.scrollIntoView({{ block: "center" }});
+    await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+    seen.push(measure(figure));
+  }}
+  return seen;
+}}"""
+
+
 def _rgba(css: str) -> tuple[float, float, float, float]:
     numbers = [float(n) for n in re.findall(r"[\d.]+", css)]
     return (*numbers[:3], numbers[3] if len(numbers) > 3 else 1.0)
@@ -89,16 +103,15 @@ def test_each_timeline_is_drawn_legibly(page, scheme, new_context):
     tab.goto(page.url_path, wait_until="load")
     assert tab.evaluate("document.body.dataset.mdColorScheme") == SCHEMES[scheme]
     background = tab.evaluate("getComputedStyle(document.body).backgroundColor")
-    figures = tab.locator("figure.tl")
     problems = []
     for size in (PHONE, DESKTOP):
         tab.set_viewport_size(size)
-        for index in range(figures.count()):
-            figure = figures.nth(index)
-            figure.evaluate(REVEAL)
-            figure.scroll_into_view_if_needed()  # drawn when scrolled to (content-visibility)
-            tab.wait_for_timeout(20)
-            seen = figure.evaluate(MEASURE)
+        # One round trip per size: each figure shown as a reader would, scrolled
+        # to (drawn only then: content-visibility), given a frame, measured.
+        measured = tab.evaluate(MEASURE_ALL)
+        drawn = page.html(build_once()).read_text(encoding="utf-8").count('<figure class="tl"')
+        assert len(measured) == drawn, f"{page.url_path}: {len(measured)} of {drawn} timelines seen"
+        for seen in measured:
             where = f"{page.url_path} #{seen['id']} at {size['width']} px, {scheme}"
             if seen["width"] < min(size["width"] - 80, 600) or seen["height"] < 60:
                 problems.append(f"{where}: drawn {seen['width']:.0f}x{seen['height']:.0f} px")
