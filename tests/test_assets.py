@@ -1,11 +1,13 @@
-"""The built site carries only what readers load (hooks/assets.py, tools/site.py):
+"""The built site carries only what readers load (hooks/assets.py, hooks/search_scope.py,
+tools/site.py):
 
 * no source maps, and no comment pointing at one;
 * one ``/assets/`` for every language: the pages of each language load their
   stylesheets, scripts and search worker from it, and no language has a copy;
 * of lunr's language files, only those the search worker loads for the
   site's search languages;
-* the search indexes are written as UTF-8 (Cyrillic as itself, not ``\\uXXXX``).
+* the search indexes are written as UTF-8 (Cyrillic as itself, not ``\\uXXXX``),
+  and hold the pages' prose and outputs but not their programs.
 
 (The sizes these give are measured by ``make lighthouse`` and in the README,
 not asserted here.)
@@ -77,6 +79,26 @@ def test_search_indexes_are_utf8(built_site):
         assert json.loads(raw)["docs"]
     russian = (built_site / "ru" / "search" / "search_index.json").read_text("utf-8")
     assert "корутин" in russian
+
+
+def test_search_indexes_hold_the_outputs_not_the_programs(built_site):
+    """Every page loads its language's index: the lesson pages' programs stay
+    out of it (hooks/search_scope.py); the prose, the printed messages and the
+    notebook page's code (the whole lesson's code, once) stay in."""
+    program = re.compile(r"<pre>(?:<code>)?\s*(?:import|async def|await) [^<]{0,60}")
+    for lang in languages():
+        where = f"/{lang.prefix}search/search_index.json"
+        docs = json.loads((built_site / where[1:]).read_text("utf-8"))["docs"]
+
+        def text(*pages: str, docs=docs) -> str:
+            return "\n".join(d["text"] for d in docs if d["location"].split("#")[0] in pages)
+
+        pages = {d["location"].split("#")[0] for d in docs} - {"notebook/"}
+        programs = program.findall(text(*pages))
+        assert not programs, f"{where} holds the pages' programs: {programs[:3]}"
+        assert "<pre><code>0.0 s" in text(*pages), f"{where}: the outputs left the index"
+        assert "was never awaited" in text("mistakes/"), f"{where}: the messages left the index"
+        assert program.search(text("notebook/")), f"{where}: the notebook's code left the index"
 
 
 def test_shared_asset_paths_are_relative_to_each_page(built_site):
