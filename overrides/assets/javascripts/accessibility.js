@@ -33,25 +33,31 @@
     ".jupyter-wrapper .highlight-ipynb",
     ".jupyter-wrapper .jp-OutputArea",
   ].concat(touch ? [".md-typeset pre > code"] : []).join(", ");
-  var watch = typeof ResizeObserver === "function" && new ResizeObserver(function (entries) {
-    for (var i = 0; i < entries.length; i++) focusableIfScrolling(entries[i].target);
-  });
-
-  function focusableIfScrolling(element) {
-    if (element.scrollWidth > element.clientWidth) {
-      element.setAttribute("tabindex", "0");
-    } else if (element.getAttribute("tabindex") === "0") {
-      element.removeAttribute("tabindex");
-    }
+  /* All the reads first, then the writes: a write between two reads would
+     make the browser lay the long pages out again for each block. */
+  function focusableIfScrolling(elements) {
+    var scrolling = elements.map(function (element) {
+      return element.scrollWidth > element.clientWidth;
+    });
+    elements.forEach(function (element, i) {
+      if (scrolling[i]) {
+        element.setAttribute("tabindex", "0");
+      } else if (element.getAttribute("tabindex") === "0") {
+        element.removeAttribute("tabindex");
+      }
+    });
   }
+
+  /* A ResizeObserver reports each block once when it starts watching it,
+     after the page's layout, and again whenever its size changes. */
+  var watch = typeof ResizeObserver === "function" && new ResizeObserver(function (entries) {
+    focusableIfScrolling(entries.map(function (entry) { return entry.target; }));
+  });
 
   function focusableScrollers(root) {
     if (!watch) return;
     var found = root.querySelectorAll(SCROLLERS);
-    for (var i = 0; i < found.length; i++) {
-      focusableIfScrolling(found[i]);
-      watch.observe(found[i]);
-    }
+    for (var i = 0; i < found.length; i++) watch.observe(found[i]);
   }
 
   function fix() {
