@@ -592,6 +592,39 @@ def test_an_example_that_waits_shows_when(tmp_path):
     assert any("needs a time column" in f for f in found), found
 
 
+THREADS_COMPUTING = """\
+from threading import Thread
+
+
+def work():
+    total = 0
+    for i in range(15_000_000):
+        total += i
+
+
+threads = [Thread(target=work) for _ in range(4)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print("done")
+"""
+
+
+def test_threads_that_compute_are_work_not_waiting(tmp_path):
+    """Joining threads that compute is the example's work (it takes longer on
+    a slower or busier machine), not a pause a reader should be told about;
+    a thread that sleeps is a wait."""
+    assert planted(tmp_path / "computing", THREADS_COMPUTING, "done\n") == []
+    sleeping = (
+        "import threading\nimport time\n\n"
+        "thread = threading.Thread(target=time.sleep, args=(1,))\n"
+        "thread.start()\nthread.join()\nprint('done')\n"
+    )
+    found = planted(tmp_path / "sleeping", sleeping, "done\n")
+    assert any("needs a time column" in f for f in found), found
+
+
 def test_the_loop_is_python_s_own(tmp_path):
     probe = (
         "import asyncio\n\n\nasync def main():\n    loop = asyncio.get_running_loop()\n"

@@ -36,7 +36,8 @@ idle machine, in real time.
 ``EXAMPLE_TIMELOG=FILE``: every line written to stdout or stderr is appended
 to FILE as a JSON line ``[seconds since start, "stdout"|"stderr", text]``, and
 the end of the run as ``[seconds, "exit", "W"]``, W being how many of those
-seconds it spent waiting (idle, or for threads, I/O and sleeps); each record
+seconds it spent waiting (idle, or for I/O, sleeps and threads that sleep or
+wait: while the threads it joins compute, it works); each record
 ends with how many seconds the main thread had waited for real by then. The harness reads it to check
 the times a page shows.
 
@@ -112,7 +113,7 @@ class _Clock:
         self.elapsed = 0.0
         self.wall, self.cpu = _real_monotonic(), self._cpu()
         self.waiting = 0  # main-thread waits under way
-        self.waited = 0.0  # seconds spent waiting on the main thread: skipped, or for real
+        self.waited = 0.0  # seconds the main thread waited (skipped, or for real) while no thread worked
         self.real = 0.0  # of those, waited for real (for threads, I/O, children)
 
     def _cpu(self) -> float:
@@ -137,6 +138,7 @@ class _Clock:
         before = _threads_queued()
         with _lock:
             start = self.read()
+            others_before = _process_cpu() - self.cpu
             self.waiting += 1
         try:
             yield
@@ -148,14 +150,22 @@ class _Clock:
                 delays = [after[t] - before.get(t, 0.0) for t in after if t not in _own_tasks]
                 credit = min(max(delays, default=0.0), wall)
                 self.elapsed -= credit
-                self.waited += wall - credit
                 self.real += wall - credit
+                # While the other threads compute, the main thread's join is the
+                # example's work, not a wait: only the rest is waiting.
+                working = max(0.0, _process_cpu() - self.cpu - others_before)
+                self.waited += max(0.0, wall - credit - working)
 
     def skip(self, seconds: float) -> None:
         with _lock:
             self.read()
             self.elapsed += seconds
             self.waited += seconds
+
+
+def _process_cpu() -> float:
+    """CPU seconds of every thread of the process."""
+    return time.clock_gettime(time.CLOCK_PROCESS_CPUTIME_ID)
 
 
 def _main_cpu_clock():
