@@ -113,7 +113,7 @@ class _Clock:
         self.elapsed = 0.0
         self.wall, self.cpu = _real_monotonic(), self._cpu()
         self.waiting = 0  # main-thread waits under way
-        self.waited = 0.0  # seconds the main thread waited (skipped, or for real) while no thread worked
+        self.waited = 0.0  # seconds waited (skipped, or real) while no thread worked
         self.real = 0.0  # of those, waited for real (for threads, I/O, children)
 
     def _cpu(self) -> float:
