@@ -133,7 +133,8 @@ def computing_table(data: dict, lang: str) -> str:
     return _table(_words(lang)["computing_columns"], rows)
 
 
-def _date(iso: str, lang: str) -> str:
+def spoken_date(iso: str, lang: str) -> str:
+    """2026-12-02 as the page's language writes it (2 December 2026, 2 декабря 2026 года)."""
     year, month, day = (int(part) for part in iso.split("-"))
     words = _words(lang)
     month_name = words["months"].split()[month - 1]
@@ -150,7 +151,7 @@ def machine(data: dict, lang: str) -> str:
         (words["stack"], m["ulimit_s"].replace("KiB", bench.text(lang, "kib"))),
         (
             words["measured"],
-            words["measured_how"].format(date=_date(m["date"], lang), runs=data["runs"]),
+            words["measured_how"].format(date=spoken_date(m["date"], lang), runs=data["runs"]),
         ),
         (words["others"], words["others_how"].format(low=low, high=high)),
     ]

@@ -278,14 +278,9 @@ def tools(lang: str) -> str:
     )
 
 
-def spoken_date(iso: str, lang: str) -> str:
-    """2026-12-02 as the page's language writes it (hooks/measured.py's words)."""
-    from hooks.measured import _date
-
-    return _date(iso, lang)
-
-
 def figures(lang: str) -> str:
+    from hooks import measured
+
     words = TEXT[lang]
     if not BENCH.is_file():
         return words["no_figures"]
@@ -300,7 +295,7 @@ def figures(lang: str) -> str:
         else words["not_measured"]
     )
     return words["figures"].format(
-        date=spoken_date(machine["date"], lang),
+        date=measured.spoken_date(machine["date"], lang),
         cpus=machine["cpus"],
         python=machine["python"],
         count=examples["count"],
