@@ -4,7 +4,9 @@
   goes from each page to the same page in the other language;
 * search finds the right page for an English and a Russian term (word forms
   included), finds every page by its navigation title, and finds each common
-  mistake's section by the message Python prints, pasted whole;
+  mistake's section by the message Python prints, pasted whole; its index is
+  downloaded when search is first used (a click, a tap on a phone, or a page
+  opened from a result, whose words it highlights);
 * the light/dark toggle switches the colours, and the choice survives a reload;
 * a missing address gets the 404 page, styled, with a way home;
 * the navigation sidebar and the previous/next links reach every page.
@@ -19,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser.website import DESKTOP, Page, Watch, language, languages, pages_of
+from tests.browser.website import DESKTOP, PHONE, Page, Watch, language, languages, pages_of
 
 # (language, what a reader types, the page that must come first). Word forms
 # other than the page's own test the language's stemmer.
@@ -146,14 +148,21 @@ def search_sections(tab, query: str) -> list[str]:
     return [f"{path_of(h)}#{urlsplit(h).fragment}" for h in hrefs if urlsplit(h).fragment]
 
 
-def open_search(tab, lang: str, built_site) -> None:
-    """The language's home page, once its search index is ready."""
+def open_search(tab, lang: str, built_site, opener: str = ".md-search__input") -> None:
+    """The language's home page, once its search index is ready. The index is
+    downloaded when a reader first uses search (overrides/partials/
+    search-on-demand.html): ``opener`` is clicked (tapped on a phone) as a
+    reader does, the search box by default, the header's search icon on a phone."""
     home = built_site / language(lang).prefix / "index.html"
     # What the result area says until the index is loaded ("Initializing search").
     initializing = re.search(
         r'class="md-search-result__meta">\s*(.*?)\s*<', home.read_text(encoding="utf-8")
     ).group(1)
     tab.goto("/" + language(lang).prefix, wait_until="load")
+    if tab.evaluate("matchMedia('(hover)').matches"):
+        tab.locator(opener).click()
+    else:
+        tab.locator(opener).tap()
     tab.wait_for_function(f"(text) => {META} !== text", arg=initializing, timeout=15000)
     tab.evaluate(f"window.__searchReady = {META}")  # "Type to start searching"
 
@@ -283,6 +292,30 @@ def test_search_finds_each_mistake_by_its_message(new_context, built_site, lang)
         f"{TOP_SECTIONS} sections (check the headings in docs/{lang}/mistakes.md and the "
         "search separator in the mkdocs config):\n" + "\n".join(missed)
     )
+    assert not watch.problems(), "\n".join(watch.problems())
+
+
+def test_search_on_a_phone_downloads_its_index_when_opened(new_context, built_site):
+    """On a phone the search box is behind the header's search icon: a tap on it
+    fetches the index (and the Russian stemmer on /ru/), and a search works."""
+    context, watch = new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    tab = context.new_page()
+    open_search(tab, "ru", built_site, opener="label.md-header__button[for=__search]")
+    found = search(tab, "задача")
+    fetched = [url.rsplit("/", 1)[-1] for url in watch.requested]
+    assert "search_index.json" in fetched, f"opening search fetched no index: {fetched}"
+    assert "lunr.ru.min.js" in fetched, f"no Russian stemmer after the index: {fetched}"
+    assert found, "a search on the phone found nothing"
+    assert not watch.problems(), "\n".join(watch.problems())
+
+
+def test_a_search_result_highlights_its_words_on_a_fresh_load(new_context):
+    """Opening a result in a new tab (``?h=`` names the words to highlight)
+    needs the index at once: the words are marked without touching search."""
+    context, watch = new_context()
+    tab = context.new_page()
+    tab.goto("/mistakes/?h=RuntimeWarning", wait_until="load")
+    tab.wait_for_function("() => document.querySelectorAll('article mark').length > 0")
     assert not watch.problems(), "\n".join(watch.problems())
 
 

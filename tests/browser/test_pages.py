@@ -1,7 +1,8 @@
 """Every page of every language, opened in Chromium on a desktop and on a touch
 phone: it loads (styled, its script running) with no console error and no
 failed request; it asks nothing of any host but the local server (no web
-fonts, no CDN scripts, no hotlinked images); every image has alt text.
+fonts, no CDN scripts, no hotlinked images); it leaves the search index to
+be downloaded when the reader uses search; every image has alt text.
 
 Each page is loaded once per mode (visits.py, through the ``visit``
 fixture, which makes every per-page check on those loads) and these tests
@@ -29,6 +30,23 @@ def test_page_requests_nothing_from_other_hosts(site_page, visit):
     assert not external, (
         f"{site_page.url_path} asks other hosts for (the site must serve everything itself):\n"
         + "\n".join(external)
+    )
+
+
+def test_page_leaves_the_search_index_until_search_is_used(site_page, visit):
+    # overrides/partials/search-on-demand.html: a third of a page's bytes,
+    # fetched when the reader first uses search (test_navigation.py searches).
+    seen = visit(site_page)
+    fetched = [
+        f"{mode}: {url}"
+        for mode, watch in seen.watches.items()
+        for url in watch.requested
+        if url.endswith("/search_index.json") or "/lunr/" in url
+    ]
+    assert not fetched, (
+        f"{site_page.url_path} downloads the search index before anyone searches (Material's "
+        "request is no longer the one overrides/partials/search-on-demand.html holds back?):\n"
+        + "\n".join(fetched)
     )
 
 

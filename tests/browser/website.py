@@ -111,6 +111,7 @@ class Watch:
     external: list[str] = field(default_factory=list)
     expected_404: set[str] = field(default_factory=set)  # e.g. the 404 page's own URL
     pending: set = field(default_factory=set)  # requests made and not yet done
+    requested: list[str] = field(default_factory=list)  # every URL asked for, in order
     last_activity: float = 0.0
 
     def attach(self, context) -> None:
@@ -159,6 +160,7 @@ class Watch:
 
     def _request(self, request) -> None:
         self._touch(request, started=True)
+        self.requested.append(request.url)
         if not self._local(request.url):
             self.external.append(f"{request.method} {request.url}")
 
