@@ -625,6 +625,53 @@ def test_threads_that_compute_are_work_not_waiting(tmp_path):
     assert any("needs a time column" in f for f in found), found
 
 
+class _LoadedMachine:
+    """A fake Linux for the examples' clock: real time, the main thread's CPU
+    time and run-queue wait, and one moment at which the main thread is kept
+    off the CPU (``preempt`` seconds, counted by Linux once it runs again)."""
+
+    def __init__(self, preempt_at: int, preempt: float) -> None:
+        self.wall = self.cpu = self.queued = 0.0
+        self.reads, self.preempt_at, self.preempt = 0, preempt_at, preempt
+
+    def threads_queued(self) -> dict[int, float]:
+        import threading
+
+        found = {threading.main_thread().native_id: self.queued}
+        self.reads += 1
+        if self.reads == self.preempt_at:  # kept off the CPU right after this reading
+            self.wall += self.preempt
+            self.queued += self.preempt
+        return found
+
+    def thread_queued(self, tid: int) -> float:
+        return self.queued
+
+
+@pytest.mark.parametrize("preempt_at", [1, 2], ids=["as-the-wait-starts", "as-it-ends"])
+def test_the_main_thread_kept_off_the_cpu_at_a_wait_s_edge_moves_no_clock(monkeypatch, preempt_at):
+    """Linux counts the main thread's run-queue wait only once it is back on a
+    CPU: kept off it between reading the waits and reading the clock, as a
+    wait starts or ends, it must neither be taken off a wait's time it is not
+    in (the example printed early) nor left in one it is in (late)."""
+    import importlib.util
+
+    path = Path(__file__).parents[1] / "tools" / "examples" / "sitedir" / "example_clock.py"
+    spec = importlib.util.spec_from_file_location("planted_example_clock", path)
+    clock_module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(clock_module)
+    machine = _LoadedMachine(preempt_at, preempt=0.5)
+    monkeypatch.setattr(clock_module, "_real_monotonic", lambda: machine.wall)
+    monkeypatch.setattr(clock_module, "_process_cpu", lambda: machine.cpu)
+    monkeypatch.setattr(clock_module, "_threads_queued", machine.threads_queued)
+    monkeypatch.setattr(clock_module, "_thread_queued", machine.thread_queued, raising=False)
+    clock = clock_module._Clock()
+    clock.cpu_clock, clock._cpu = 0, lambda: machine.cpu
+    with clock.real_wait():
+        machine.wall += 1.0  # a real second's wait, nobody queued
+    assert clock.read() == pytest.approx(1.0)
+
+
 def test_the_loop_is_python_s_own(tmp_path):
     probe = (
         "import asyncio\n\n\nasync def main():\n    loop = asyncio.get_running_loop()\n"

@@ -83,6 +83,15 @@ _infrastructure_fds: set[int] = set()
 _own_tasks: set[int] = set()
 
 
+def _thread_queued(tid: int) -> float | None:
+    """One thread's run-queue wait so far (Linux), or None."""
+    try:
+        with open(f"/proc/self/task/{tid}/schedstat", "rb") as f:
+            return int(f.read().split()[1]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def _threads_queued() -> dict[int, float]:
     """Each thread's run-queue wait so far (Linux), by native thread id."""
     found = {}
@@ -91,11 +100,9 @@ def _threads_queued() -> dict[int, float]:
     except OSError:
         return found
     for task in tasks:
-        try:
-            with open(f"/proc/self/task/{task}/schedstat", "rb") as f:
-                found[int(task)] = int(f.read().split()[1]) / 1e9
-        except (OSError, ValueError, IndexError):
-            continue
+        queued = _thread_queued(int(task))
+        if queued is not None:
+            found[int(task)] = queued
     return found
 
 
@@ -135,17 +142,16 @@ class _Clock:
         if threading.current_thread() is not threading.main_thread():
             yield  # another thread's wait: the main thread's clock goes on as it does
             return
-        before = _threads_queued()
         with _lock:
-            start = self.read()
+            before, start = self._queued_and_read()
             others_before = _process_cpu() - self.cpu
             self.waiting += 1
         try:
             yield
         finally:
-            after = _threads_queued()
             with _lock:
-                wall = self.read() - start
+                after, end = self._queued_and_read()
+                wall = end - start
                 self.waiting -= 1
                 delays = [after[t] - before.get(t, 0.0) for t in after if t not in _own_tasks]
                 credit = min(max(delays, default=0.0), wall)
@@ -155,6 +161,24 @@ class _Clock:
                 # example's work, not a wait: only the rest is waiting.
                 working = max(0.0, _process_cpu() - self.cpu - others_before)
                 self.waited += max(0.0, wall - credit - working)
+
+    def _queued_and_read(self) -> tuple[dict[int, float], float]:
+        """Every thread's run-queue wait so far, and the clock, at one instant
+        for the main thread. Linux adds a wait to a thread's count only once
+        the thread is back on a CPU, so if the main thread were kept off the
+        CPU between the two readings (up to 0.05 s on a loaded machine), its
+        wait would be taken off the time of a wait it is not in (as a wait
+        starts: the clock then moved with CPU time only, so it would go back)
+        or left in the time of one it is in (as a wait ends). So the main
+        thread's own count is read again after the clock: unchanged, it was
+        not kept off the CPU in between; else all is read again."""
+        main = threading.main_thread().native_id
+        for _ in range(10):
+            queued = _threads_queued()
+            now = self.read()
+            if _thread_queued(main) == queued.get(main):
+                break
+        return queued, now
 
     def skip(self, seconds: float) -> None:
         with _lock:
