@@ -23,6 +23,7 @@ from urllib.parse import urljoin, urlsplit
 from mkdocs.config import load_config
 
 from hooks.assets import lunr_files_needed
+from hooks.compact_html import KEPT, compact
 from tests.browser.website import languages, pages_of
 
 ASSET_URL = re.compile(r'(?:\b(?:href|src)=|"search":\s*)"([^"#?]*assets/[^"]*)"')
@@ -106,3 +107,31 @@ def test_shared_asset_paths_are_relative_to_each_page(built_site):
     page = built_site / "ru" / "tasks" / "index.html"
     urls = ASSET_URL.findall(page.read_text(encoding="utf-8"))
     assert urls and all(PurePosixPath(u).parts[:2] == ("..", "..") for u in urls), urls
+
+
+def test_pages_are_built_without_template_indentation():
+    """hooks/compact_html.py: a gap of newlines and spaces between two tags is
+    one newline; preformatted text, scripts and styles keep every space, and a
+    gap without a newline (between inline elements) stays as it is."""
+    page = (
+        "<div>\n    <p>a <b>bold</b> <i>word</i></p>\n\n    <pre><code>x = 1\n"
+        "    <span>y</span>\n</code></pre>\n  <script>if (a >\n  <b) {}</script>\n"
+        "  <textarea>\n  <kept>\n</textarea>  <style>p >\n  a {}</style>\n</div>"
+    )
+    assert compact(page) == (
+        "<div>\n<p>a <b>bold</b> <i>word</i></p>\n<pre><code>x = 1\n"
+        "    <span>y</span>\n</code></pre>\n<script>if (a >\n  <b) {}</script>\n"
+        "<textarea>\n  <kept>\n</textarea>  <style>p >\n  a {}</style>\n</div>"
+    )
+
+
+def test_built_pages_have_no_template_indentation(built_site):
+    indented = []
+    for path in sorted(built_site.rglob("*.html")):
+        text = KEPT.sub("<kept/>", path.read_text(encoding="utf-8"))
+        if any(gap != "\n" for gap in re.findall(r">([ \t\r\n]*\n[ \t\r\n]*)<", text)):
+            indented.append(str(path.relative_to(built_site)))
+    assert not indented, (
+        "pages with the templates' indentation (is hooks/compact_html.py in mkdocs.yml's hooks?): "
+        + ", ".join(indented)
+    )
