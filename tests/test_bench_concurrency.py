@@ -115,6 +115,19 @@ def test_what_the_page_says_of_computing_is_true_of_the_data():
         assert fastest[workload] >= 0.9 * fastest["sequential"], fastest
 
 
+def test_a_chart_keeps_the_ids_it_refers_to_and_loses_the_rest():
+    svg = (
+        '<svg>\n  <defs>\n    <path id="m1" d="M 0 0"/>\n    <clipPath id="c1"/>\n  </defs>\n'
+        '  <g id="xtick_1">\n    <use xlink:href="#m1"/>\n    <g clip-path="url(#c1)"/>\n'
+        "    <text>1 000</text>\n  </g>\n</svg>"
+    )
+    assert bench.slim_svg(svg) == (
+        '<svg>\n<defs>\n<path id="m1" d="M 0 0"/>\n<clipPath id="c1"/>\n</defs>\n'
+        '<g>\n<use xlink:href="#m1"/>\n<g clip-path="url(#c1)"/>\n'
+        "<text>1 000</text>\n</g>\n</svg>"
+    )
+
+
 def test_the_committed_charts_are_drawn_from_the_committed_data(tmp_path):
     docs = bench.languages()
     drawn = bench.draw(bench.load(), {lang: tmp_path / lang for lang in docs})
