@@ -2,7 +2,8 @@
 desktop (light) and on a phone (light and dark), saved by the test run in
 test-results/screenshots/<lang>/<page>.<desktop|phone>[.dark].png for a person
 to look at. What a test can see in them is checked: the files are there, and
-at the phone's size nothing makes the page scroll sideways."""
+at the phone's size nothing makes the page scroll sideways, and no heading
+has a word cut in two at the end of a line."""
 
 from __future__ import annotations
 
@@ -24,4 +25,14 @@ def test_nothing_sticks_out_on_a_phone(any_page, visit):
     assert not overflow, (
         f"{any_page.url_path} at {PHONE['width']} px wide scrolls sideways; these stick out:\n"
         + "\n".join(overflow)
+    )
+
+
+def test_no_heading_has_a_word_cut_in_two_on_a_phone(any_page, visit):
+    broken = visit(any_page).phone_broken_words
+    assert not broken, (
+        f"{any_page.url_path} at {PHONE['width']} px wide cuts these words of its headings "
+        "across two lines (shorten the heading, or give headings of that size less "
+        "font-size on phones in overrides/assets/stylesheets/accessibility.css):\n"
+        + "\n".join(broken)
     )

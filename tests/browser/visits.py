@@ -13,7 +13,8 @@ read from that load:
   background; last, the language switcher marks this language and leads to
   the same page in the other one.
 * **phone** (390x844, touch, no hover): the page loads without errors;
-  nothing makes it scroll sideways; axe-core light and dark; screenshots
+  nothing makes it scroll sideways; no word of a heading is split across two
+  lines; axe-core light and dark; screenshots
   in both.
 
 The 404 pages of every language are visited the same way (no copy buttons,
@@ -86,6 +87,26 @@ OVERFLOW = """() => {
     .filter((el) => !el.parentElement.closest("pre, .md-typeset__scrollwrap, .highlight-ipynb, .jp-OutputArea"))
     .slice(0, 5)
     .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join(".")} (right edge ${Math.round(el.getBoundingClientRect().right)} px)`);
+}"""
+
+# Words of a heading that the phone's width splits across two lines where
+# there is no hyphen (a long Russian word in a title cut where the line ends);
+# "функцию-корутину" may break after its hyphen, so hyphens end a word here.
+BROKEN_WORDS = """() => {
+  const broken = [];
+  for (const heading of document.querySelectorAll(".md-typeset :is(h1, h2, h3, h4)")) {
+    const walker = document.createTreeWalker(heading, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const word of node.data.matchAll(/[^\\s-]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        if (lines.size > 1) broken.push(`${heading.tagName.toLowerCase()} "${heading.textContent.replace("¶", "").trim()}": ${word[0]}`);
+      }
+    }
+  }
+  return broken;
 }"""
 
 # axe-core's violations, each with the elements it found and why.
@@ -176,6 +197,7 @@ class Visit:
     watches: dict[str, Watch] = field(default_factory=dict)  # per mode
     screenshots: list[Path] = field(default_factory=list)
     phone_overflow: list[str] = field(default_factory=list)
+    phone_broken_words: list[str] = field(default_factory=list)  # BROKEN_WORDS
     axe: dict[str, list[dict]] = field(default_factory=dict)  # "phone dark" -> violations
     scheme_problems: list[str] = field(default_factory=list)
     copied: Copied | None = None
@@ -240,6 +262,7 @@ class Visitor:
             found.state = tab.evaluate(STATE)
         else:
             found.phone_overflow = tab.evaluate(OVERFLOW)
+            found.phone_broken_words = tab.evaluate(BROKEN_WORDS)
         folder = SCREENSHOTS / target.lang
         folder.mkdir(parents=True, exist_ok=True)
         for scheme in SCHEMES:
