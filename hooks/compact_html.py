@@ -2,8 +2,7 @@
 
 Material's templates and this site's overrides are indented for their
 authors: between two tags of a built page there are often a newline and a
-dozen spaces, on every page about 5 % of its bytes. Such a gap is written as a
-single newline, which the browser treats as the same whitespace. Nothing in
+dozen spaces. Such a gap is written as a single newline, which the browser treats as the same whitespace. Nothing in
 ``<pre>``, ``<textarea>``, ``<script>`` or ``<style>`` is touched (there
 whitespace is content), nor any gap without a newline (spacing between
 inline elements that the page shows).

@@ -427,7 +427,9 @@ def draw(data: dict, lang_docs: dict[str, Path]) -> list[Path]:
 def slim_svg(svg: str) -> str:
     """matplotlib's SVG without what no reader sees: the ids that nothing
     refers to (one per group and line: ``id="xtick_15"``) and the indentation
-    between tags. A quarter of each chart's bytes."""
+    between tags: a fifth of each chart's bytes (268 kB to 213 kB for the
+    sixteen files). The same rule as hooks/compact_html.py's for pages, kept
+    here as one line rather than have a tool import a build hook."""
     used = set(re.findall(r'(?:href="|url\()#([^")]+)', svg))
     svg = re.sub(r' id="([^"]+)"', lambda m: m.group(0) if m.group(1) in used else "", svg)
     return re.sub(r">\s*\n\s*<", ">\n<", svg)
