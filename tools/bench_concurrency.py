@@ -157,11 +157,11 @@ class CpuMeter:
 
 def wait_until_quiet(threshold: float, longest: float) -> float:
     """Wait (at most ``longest`` seconds) until other processes use at most
-    ``threshold`` of the CPUs over 2 s; return their share then."""
+    ``threshold`` of the CPUs over 1 s; return their share then."""
     deadline = time.monotonic() + longest
     while True:
         meter = CpuMeter()
-        time.sleep(2)
+        time.sleep(1)
         others = meter.others()
         if others <= threshold or time.monotonic() > deadline:
             return others

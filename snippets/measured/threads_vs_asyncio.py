@@ -2,12 +2,14 @@
 
     python threads_vs_asyncio.py [N ...] [--steps STEPS]
 
-N units (default 100, 1000 and 10000) each wait 0.1 s, all of
-them alive at the same time: one thread per wait, a pool of N
-threads, and asyncio tasks. Then the same arithmetic, with
-nothing to wait for, run in turn, in threads and in tasks.
-Every line of the report is measured in a fresh process.
-Linux and macOS (memory is read from the system).
+N units (default 100, 1000 and 10000) each wait 0.1 s: one
+thread per wait, a pool of N threads, and asyncio tasks.
+Wall time: all N started one after another, until the last
+is done. Creation and memory: all N alive at the same time.
+Then the same arithmetic, with nothing to wait for, run in
+turn, in threads and in tasks. Every figure is measured in a
+fresh process. Linux and macOS (memory is read from the
+system).
 """
 
 import argparse
@@ -20,7 +22,7 @@ import resource
 import sys
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 
 WAIT = 0.1  # seconds each unit waits
 JOBS = 4  # pieces of arithmetic in the CPU-bound part
@@ -44,7 +46,7 @@ def memory_kib():
 class Probe:
     """Clock and memory readings taken during one run."""
 
-    created_at = alive_at = None
+    created_at = alive_at = finished_at = None
 
     def start(self):
         gc.collect()  # leave no start-up garbage to collect later
@@ -64,8 +66,9 @@ class Probe:
         """Wall time in s; per unit: creation in µs, and growth
         of resident (RSS) and virtual memory, in KiB, while all
         units were alive. None where not measured."""
-        wall = self.finished_at - self.started
-        create = rss = virtual = None
+        wall = create = rss = virtual = None
+        if self.finished_at:
+            wall = self.finished_at - self.started
         if self.created_at:
             create = (self.created_at - self.started) / n * 1e6
         if self.alive_at:
@@ -75,60 +78,86 @@ class Probe:
         return wall, create, rss, virtual
 
 
-def waiter(barrier):
-    barrier.wait()  # until every unit exists
-    time.sleep(WAIT)
-
-
-async def async_waiter(barrier):
-    await barrier.wait()  # until every unit exists
-    await asyncio.sleep(WAIT)
+# Wall time: N waits, started one after another.
 
 
 def threads(n, probe):
-    # The barrier's action runs once all n threads are waiting
-    # at it, before any of them goes on.
-    barrier = threading.Barrier(n + 1, action=probe.all_alive)
     probe.start()
     units = []
     for _ in range(n):
-        units.append(threading.Thread(target=waiter, args=(barrier,)))
-    for thread in units:
+        thread = threading.Thread(target=time.sleep, args=(WAIT,))
         thread.start()
-    probe.created()
-    barrier.wait()
+        units.append(thread)
     for thread in units:
         thread.join()
     probe.finished()
 
 
 def thread_pool(n, probe):
-    barrier = threading.Barrier(n + 1, action=probe.all_alive)
     probe.start()
     with ThreadPoolExecutor(max_workers=n) as pool:
         for _ in range(n):
-            pool.submit(waiter, barrier)
-        probe.created()
-        barrier.wait()
+            pool.submit(time.sleep, WAIT)
     probe.finished()
 
 
 async def asyncio_tasks(n, probe):
-    barrier = asyncio.Barrier(n + 1)
     probe.start()
     units = []
     for _ in range(n):
-        units.append(asyncio.create_task(async_waiter(barrier)))
-    probe.created()
-    await barrier.wait()
-    probe.all_alive()  # no task runs until this one awaits
+        units.append(asyncio.create_task(asyncio.sleep(WAIT)))
     await asyncio.gather(*units)
     probe.finished()
 
 
+# Creation and memory: N units alive at the same time. Each
+# one says it is alive, then waits at a gate that is never
+# opened; the process ends with them still waiting.
+
+
+def hold(alive, gate):
+    alive.release()
+    gate.acquire()
+
+
+def threads_alive(n, probe):
+    alive, gate = threading.Semaphore(0), threading.Lock()
+    gate.acquire()
+    probe.start()
+    for _ in range(n):
+        threading.Thread(target=hold, args=(alive, gate)).start()
+    probe.created()
+    for _ in range(n):
+        alive.acquire()
+    probe.all_alive()
+
+
+def thread_pool_alive(n, probe):
+    alive, gate = threading.Semaphore(0), threading.Lock()
+    gate.acquire()
+    probe.start()
+    pool = ThreadPoolExecutor(max_workers=n)
+    for _ in range(n):
+        pool.submit(hold, alive, gate)
+    probe.created()
+    for _ in range(n):
+        alive.acquire()
+    probe.all_alive()
+
+
+async def asyncio_tasks_alive(n, probe):
+    gate = asyncio.Event()
+    probe.start()
+    for _ in range(n):
+        asyncio.create_task(gate.wait())
+    probe.created()
+    await asyncio.sleep(0)  # every task runs up to the gate
+    probe.all_alive()
+
+
 def default_pool(n, probe):
     # ThreadPoolExecutor() has min(32, CPUs + 4) threads: at most
-    # that many waits run at a time, so no barrier here.
+    # that many waits run at a time.
     probe.start()
     with ThreadPoolExecutor() as pool:
         for _ in range(n):
@@ -165,10 +194,10 @@ async def computing_tasks(steps, probe):
     probe.finished()
 
 
-WAITING = {
-    "threads": threads,
-    "thread pool": thread_pool,
-    "asyncio tasks": asyncio_tasks,
+WAITING = {  # name: (wall time, creation and memory)
+    "threads": (threads, threads_alive),
+    "thread pool": (thread_pool, thread_pool_alive),
+    "asyncio tasks": (asyncio_tasks, asyncio_tasks_alive),
 }
 COMPUTING = {
     "sequential": sequential,
@@ -177,21 +206,29 @@ COMPUTING = {
 }
 
 
-def measure(workload, n):
-    """Run one workload here; return its figures."""
+def measure(workload, n, results):
+    """Run one workload here; send its figures."""
     probe = Probe()
     run = workload(n, probe)
     if asyncio.iscoroutine(run):  # an async workload
         asyncio.run(run)
-    return probe.figures(n)
+    results.send(probe.figures(n))
+    # End now: threads still waiting at the gate are not
+    # woken one by one, which would take long and is not
+    # what is measured.
+    os._exit(0)
 
 
 def in_fresh_process(workload, n):
     # "spawn" starts a new interpreter: nothing left over from
     # the measurements before (a fork would copy this process).
     spawn = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(1, mp_context=spawn) as fresh:
-        return fresh.submit(measure, workload, n).result()
+    results, sender = spawn.Pipe(duplex=False)
+    fresh = spawn.Process(target=measure, args=(workload, n, sender))
+    fresh.start()
+    figures = results.recv()
+    fresh.join()
+    return figures
 
 
 COLUMNS = "N", "workload", "wall s", "create µs", "RSS KiB", "virt KiB"
@@ -227,12 +264,15 @@ def main():
         f" ulimit -s {stack}"
     )
     print()
-    print(f"Waiting: N units each wait {WAIT} s, all alive at once.")
-    print("Per unit: creation, and memory growth while alive.")
+    print(f"Waiting: N units each wait {WAIT} s.")
+    print("Wall: started one after another, until all are done.")
+    print("Per unit, all N alive at once: creation, memory growth.")
     print(ROW.format(*COLUMNS))
     for n in args.sizes:
-        for name, workload in WAITING.items():
-            show(n, name, in_fresh_process(workload, n))
+        for name, (waits, alive) in WAITING.items():
+            wall = in_fresh_process(waits, n)[0]
+            _, *per_unit = in_fresh_process(alive, n)
+            show(n, name, (wall, *per_unit))
     n = min(args.sizes)
     show(n, "default pool", in_fresh_process(default_pool, n))
 
