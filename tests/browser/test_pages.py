@@ -2,7 +2,8 @@
 phone: it loads (styled, its script running) with no console error and no
 failed request; it asks nothing of any host but the local server (no web
 fonts, no CDN scripts, no hotlinked images); it leaves the search index to
-be downloaded when the reader uses search; every image has alt text.
+be downloaded when the reader uses search; every image has alt text and
+loads (the charts of both colour schemes included).
 
 Each page is loaded once per mode (visits.py, through the ``visit``
 fixture, which makes every per-page check on those loads) and these tests
@@ -53,3 +54,15 @@ def test_page_leaves_the_search_index_until_search_is_used(site_page, visit):
 def test_every_image_has_alt_text(site_page, visit):
     unnamed = visit(site_page).state["unnamedImages"]
     assert not unnamed, f"{site_page.url_path}: images without alt text:\n" + "\n".join(unnamed)
+
+
+def test_every_image_loads(any_page, visit):
+    """Each chart and picture is there for the reader, on a desktop and on a
+    phone, the other colour scheme's included (the screenshots show them)."""
+    unloaded = [
+        f"{mode}: {src}" for mode, srcs in visit(any_page).unloaded_images.items() for src in srcs
+    ]
+    assert not unloaded, (
+        f"{any_page.url_path}: images that did not load (is the file in the built site, and "
+        "does its src point at it?):\n" + "\n".join(unloaded)
+    )

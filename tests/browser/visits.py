@@ -6,14 +6,14 @@ read from that load:
 
 * **desktop** (1280x800, a mouse): the page loads (status, title, the
   theme's stylesheet and script, console errors, failed requests, requests to
-  other hosts, images without alt text); axe-core in the light scheme and,
+  other hosts, images without alt text, every image loaded); axe-core in the light scheme and,
   after switching to dark in place with the theme's own toggle, in the dark
   one; a screenshot (light); every copy button clicked and the clipboard read
   (copying.py), the copied scripts then run by the example harness in the
   background; last, the language switcher marks this language and leads to
   the same page in the other one.
 * **phone** (390x844, touch, no hover): the page loads without errors;
-  nothing makes it scroll sideways; no word of a heading is split across two
+  every image loaded; nothing makes it scroll sideways; no word of a heading is split across two
   lines; axe-core light and dark; screenshots
   in both.
 
@@ -77,6 +77,24 @@ STATE = """() => ({
       .map((el) => el.outerHTML.slice(0, 160)),
   ],
 })"""
+
+# Every image loaded as a reader who scrolls past it sees it: lazy images
+# (the measured page's charts; a chart of the other scheme is display: none)
+# are made eager, then awaited (5 s at most). What has not loaded by then, or
+# has no width (a missing or broken file), is listed.
+LOAD_IMAGES = """async () => {
+  const images = [...document.images];
+  for (const img of images) img.loading = "eager";
+  const loaded = (img) => img.complete ? null : new Promise((done) => {
+    img.addEventListener("load", done, { once: true });
+    img.addEventListener("error", done, { once: true });
+  });
+  const timeout = new Promise((done) => setTimeout(done, 5000));
+  await Promise.race([Promise.all(images.map(loaded)), timeout]);
+  return images
+    .filter((img) => !img.complete || img.naturalWidth === 0)
+    .map((img) => img.getAttribute("src"));
+}"""
 
 # Elements sticking out of a narrow viewport (which makes the whole page scroll sideways).
 OVERFLOW = """() => {
@@ -198,6 +216,7 @@ class Visit:
     screenshots: list[Path] = field(default_factory=list)
     phone_overflow: list[str] = field(default_factory=list)
     phone_broken_words: list[str] = field(default_factory=list)  # BROKEN_WORDS
+    unloaded_images: dict[str, list[str]] = field(default_factory=dict)  # per mode: LOAD_IMAGES
     axe: dict[str, list[dict]] = field(default_factory=dict)  # "phone dark" -> violations
     scheme_problems: list[str] = field(default_factory=list)
     copied: Copied | None = None
@@ -256,6 +275,7 @@ class Visitor:
         response = tab.goto(target.url_path, wait_until="load")
         found.status[mode] = response.status if response else None
         tab.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # lazy content loads
+        found.unloaded_images[mode] = tab.evaluate(LOAD_IMAGES)
         watch.settle(tab)
         tab.evaluate("window.scrollTo(0, 0)")
         if mode == "desktop":
