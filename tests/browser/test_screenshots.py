@@ -2,8 +2,9 @@
 desktop (light) and on a phone (light and dark), saved by the test run in
 test-results/screenshots/<lang>/<page>.<desktop|phone>[.dark].png for a person
 to look at. What a test can see in them is checked: the files are there, and
-at the phone's size nothing makes the page scroll sideways, and no heading
-has a word cut in two at the end of a line."""
+at the phone's size nothing makes the page scroll sideways, a box that
+scrolls sideways inside it shows that it does, and no heading has a word cut
+in two at the end of a line."""
 
 from __future__ import annotations
 
@@ -25,6 +26,16 @@ def test_nothing_sticks_out_on_a_phone(any_page, visit):
     assert not overflow, (
         f"{any_page.url_path} at {PHONE['width']} px wide scrolls sideways; these stick out:\n"
         + "\n".join(overflow)
+    )
+
+
+def test_what_scrolls_sideways_on_a_phone_shows_it(any_page, visit):
+    unhinted = visit(any_page).phone_unhinted_scroll
+    assert not unhinted, (
+        f"{any_page.url_path} at {PHONE['width']} px wide: these scroll sideways with no shadow "
+        "at the edge where more is (a touch screen shows no scrollbar); give them the scroll "
+        "shadows of overrides/assets/stylesheets/accessibility.css (notebook.css for the "
+        "notebook's cells):\n" + "\n".join(unhinted)
     )
 
 

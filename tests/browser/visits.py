@@ -13,7 +13,8 @@ read from that load:
   background; last, the language switcher marks this language and leads to
   the same page in the other one.
 * **phone** (390x844, touch, no hover): the page loads without errors;
-  every image loaded; nothing makes it scroll sideways; no word of a heading is split across two
+  every image loaded; nothing makes it scroll sideways, and what scrolls
+  sideways inside it (code, a wide table, a notebook cell) shows it does; no word of a heading is split across two
   lines; axe-core light and dark; screenshots
   in both.
 
@@ -106,6 +107,15 @@ OVERFLOW = """() => {
     .slice(0, 5)
     .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join(".")} (right edge ${Math.round(el.getBoundingClientRect().right)} px)`);
 }"""
+
+# Boxes that scroll sideways on a phone with nothing to show it (no scroll
+# shadow: a touch screen shows no scrollbar, so the cut-off text looks whole).
+UNHINTED_SCROLL = """() => [...document.querySelectorAll(".md-content *")]
+  .filter((el) => el.scrollWidth > el.clientWidth + 1)
+  .filter((el) => ["auto", "scroll"].includes(getComputedStyle(el).overflowX))
+  .filter((el) => !getComputedStyle(el).backgroundImage.includes("radial-gradient"))
+  .slice(0, 5)
+  .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join(".")}: ${el.scrollWidth} px in ${el.clientWidth}`)"""
 
 # Words of a heading that the phone's width splits across two lines where
 # there is no hyphen (a long Russian word in a title cut where the line ends);
@@ -216,6 +226,7 @@ class Visit:
     screenshots: list[Path] = field(default_factory=list)
     phone_overflow: list[str] = field(default_factory=list)
     phone_broken_words: list[str] = field(default_factory=list)  # BROKEN_WORDS
+    phone_unhinted_scroll: list[str] = field(default_factory=list)  # UNHINTED_SCROLL
     unloaded_images: dict[str, list[str]] = field(default_factory=dict)  # per mode: LOAD_IMAGES
     axe: dict[str, list[dict]] = field(default_factory=dict)  # "phone dark" -> violations
     scheme_problems: list[str] = field(default_factory=list)
@@ -283,6 +294,7 @@ class Visitor:
         else:
             found.phone_overflow = tab.evaluate(OVERFLOW)
             found.phone_broken_words = tab.evaluate(BROKEN_WORDS)
+            found.phone_unhinted_scroll = tab.evaluate(UNHINTED_SCROLL)
         folder = SCREENSHOTS / target.lang
         folder.mkdir(parents=True, exist_ok=True)
         for scheme in SCHEMES:
