@@ -120,29 +120,35 @@ def hold(alive, gate):
     gate.acquire()
 
 
-def threads_alive(n, probe):
-    alive, gate = threading.Semaphore(0), threading.Lock()
+def closed_gate():
+    """A count of the units alive, and a gate nobody opens."""
+    gate = threading.Lock()
     gate.acquire()
-    probe.start()
-    for _ in range(n):
-        threading.Thread(target=hold, args=(alive, gate)).start()
+    return threading.Semaphore(0), gate
+
+
+def until_all_alive(alive, n, probe):
     probe.created()
     for _ in range(n):
         alive.acquire()
     probe.all_alive()
 
 
+def threads_alive(n, probe):
+    alive, gate = closed_gate()
+    probe.start()
+    for _ in range(n):
+        threading.Thread(target=hold, args=(alive, gate)).start()
+    until_all_alive(alive, n, probe)
+
+
 def thread_pool_alive(n, probe):
-    alive, gate = threading.Semaphore(0), threading.Lock()
-    gate.acquire()
+    alive, gate = closed_gate()
     probe.start()
     pool = ThreadPoolExecutor(max_workers=n)
     for _ in range(n):
         pool.submit(hold, alive, gate)
-    probe.created()
-    for _ in range(n):
-        alive.acquire()
-    probe.all_alive()
+    until_all_alive(alive, n, probe)
 
 
 async def asyncio_tasks_alive(n, probe):
