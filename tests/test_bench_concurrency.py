@@ -115,6 +115,30 @@ def test_what_the_page_says_of_computing_is_true_of_the_data():
         assert fastest[workload] >= 0.9 * fastest["sequential"], fastest
 
 
+def test_what_the_page_says_of_waiting_is_true_of_the_data():
+    """The sentences around the numbers on the measured page (both languages):
+    tasks wait faster, start cheaper and take less memory than threads at every
+    N; with 10,000 threads started one after another, the last one starts long
+    after the first has finished its 0.1 s (the rest of the wall time is
+    starting them), so only a part of them is alive at once; and a thread gets
+    dearer to start as more threads are alive."""
+    data = bench.load()
+    median = {
+        (row["workload"], row["n"], figure): row[figure]["median"]
+        for row in data["waiting"]
+        for figure in bench.FIGURES
+        if row[figure]
+    }
+    largest, smallest = max(bench.SIZES), min(bench.SIZES)
+    for n in bench.SIZES:
+        for figure in ("wall_s", "create_us", "rss_kib"):
+            assert median["tasks", n, figure] < median["threads", n, figure], (n, figure)
+    wall = median["threads", largest, "wall_s"]
+    assert wall > 5 * data["wait_s"], "starting the threads is not most of the wall time"
+    assert data["wait_s"] * largest / wall < largest / 2, "most threads alive at once"
+    assert median["threads", largest, "create_us"] > median["threads", smallest, "create_us"]
+
+
 def test_a_chart_keeps_the_ids_it_refers_to_and_loses_the_rest():
     svg = (
         '<svg>\n  <defs>\n    <path id="m1" d="M 0 0"/>\n    <clipPath id="c1"/>\n  </defs>\n'
