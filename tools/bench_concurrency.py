@@ -5,7 +5,8 @@ Runs the page's own benchmark, ``snippets/measured/threads_vs_asyncio.py``,
 configuration in a fresh process of its own, so each figure comes from that
 many separate processes. The machine is shared: before each run the tool
 waits (``--wait``, 10 minutes at most) until other processes use at most
-``--quiet`` (15 %) of the CPUs, and it records how much they used during it.
+``--quiet`` (15 %) of the CPUs, and it records how much they used during it,
+where that can be measured (:class:`CpuMeter`).
 
 Then it writes :data:`DATA` (``docs/en/measured/threads_vs_asyncio.json``):
 for each figure the median, min and max and every run's value, every run's
@@ -130,7 +131,13 @@ def run_once(python: str, sizes=SIZES, steps: int | None = None, flags=()) -> st
 class CpuMeter:
     """How busy the whole machine was (all CPUs, from /proc/stat) and how much
     of that was this process's children (the benchmark): what is left is
-    other work, which makes the figures noisy on a shared machine."""
+    other work, which makes the figures noisy on a shared machine.
+
+    The two come from different counts (the kernel's busy ticks of every CPU,
+    and the CPU time ``getrusage`` reports for the children), which need not
+    agree: when the children's own time comes out larger than all the busy
+    time, the estimate of the rest is below zero, and other work could not be
+    measured (:meth:`others` is then None), which is not the same as none."""
 
     def __init__(self):
         self.ticks, self.own = self._ticks(), self._own()
@@ -145,27 +152,44 @@ class CpuMeter:
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         return usage.ru_utime + usage.ru_stime
 
-    def others(self) -> float:
-        """The share (0–1) of all CPU time since this meter started that other
-        processes used."""
+    def estimate(self) -> float:
+        """Busy CPU time less the children's, as a share of all CPU time since
+        this meter started, unclamped: below zero where the counts disagree."""
         (total, idle), own = self._ticks(), self._own()
         elapsed = max(total - self.ticks[0], 1)
         busy = elapsed - (idle - self.ticks[1])
         mine = (own - self.own) * os.sysconf("SC_CLK_TCK")
-        return min(max((busy - mine) / elapsed, 0.0), 1.0)
+        return (busy - mine) / elapsed
+
+    @staticmethod
+    def share(estimate: float) -> float | None:
+        """The share (0–1) of all CPU time that other processes (and the kernel,
+        and a virtual machine's host) used, or None if it could not be
+        measured (the estimate is below zero)."""
+        return None if estimate < 0 else min(estimate, 1.0)
+
+    def others(self) -> float | None:
+        """:meth:`share` of the estimate now."""
+        return self.share(self.estimate())
 
 
-def wait_until_quiet(threshold: float, longest: float) -> float:
+def wait_until_quiet(threshold: float, longest: float) -> float | None:
     """Wait (at most ``longest`` seconds) until other processes use at most
-    ``threshold`` of the CPUs over 1 s; return their share then."""
+    ``threshold`` of the CPUs over 1 s; return their share then (None: not
+    measurable, and waiting would not make it so)."""
     deadline = time.monotonic() + longest
     while True:
         meter = CpuMeter()
         time.sleep(1)
         others = meter.others()
-        if others <= threshold or time.monotonic() > deadline:
+        if others is None or others <= threshold or time.monotonic() > deadline:
             return others
         print(f"  waiting for a quieter machine: other processes use {others:.0%} of the CPUs")
+
+
+def percent(share: float | None) -> str:
+    """``0.12`` -> "12%"; None -> "an unmeasurable share"."""
+    return "an unmeasurable share" if share is None else f"{share:.0%}"
 
 
 def cpu_model() -> str:
@@ -210,9 +234,12 @@ def summarise(reports: list[str], before: dict) -> dict:
         "about": (
             "Written by `make bench-concurrency` (tools/bench_concurrency.py); do not edit. "
             "Figures: wall_s (s), create_us (µs per unit), rss_kib and virt_kib (KiB per "
-            "live unit); median, min, max and each run. machine.others_busy: for each run, "
-            "the share of CPU time the benchmark's processes did not use (other processes, "
-            "the kernel). machine.load_before: the 1-minute load average before each run; it "
+            "live unit); median, min, max and each run. machine.others_estimate: for each "
+            "run, the CPU time /proc/stat counted as busy less what getrusage counted for the "
+            "benchmark's processes, as a share of all CPU time (other processes, the kernel, a "
+            "virtual machine's host); below zero where the two counts disagree. "
+            "machine.others_busy: the same share, null where it is below zero (not "
+            "measurable). machine.load_before: the 1-minute load average before each run; it "
             "still counts the threads of the run before, so it overstates other work. "
             "machine.seconds: the time spent measuring."
         ),
@@ -578,7 +605,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     if not args.draw:
-        reports, others, loads, measuring = [], [], [], 0.0
+        reports, estimates, loads, measuring = [], [], [], 0.0
         for run in range(1, args.runs + 1):
             before = wait_until_quiet(args.quiet, args.wait)
             loads.append(os.getloadavg()[0])
@@ -586,20 +613,29 @@ def main() -> int:
             reports.append(run_once(args.python))
             parse(reports[-1])  # fail now, not after every run
             measuring += time.perf_counter() - started
-            others.append(meter.others())
+            estimates.append(meter.estimate())
             print(
                 f"run {run}/{args.runs}: {time.perf_counter() - started:.0f} s; other processes"
-                f" used {before:.0%} of the CPUs before it, {others[-1]:.0%} during it"
+                f" used {percent(before)} of the CPUs before it,"
+                f" {percent(CpuMeter.share(estimates[-1]))} during it"
             )
+        others = [CpuMeter.share(estimate) for estimate in estimates]
         context = {
             "load_before": [round(load, 2) for load in loads],
-            "others_busy": [round(share, 3) for share in others],
+            "others_estimate": [round(estimate, 3) for estimate in estimates],
+            "others_busy": [None if share is None else round(share, 3) for share in others],
             "seconds": round(measuring),
         }
         write(summarise(reports, context))
         print(f"wrote {DATA.relative_to(ROOT)}: {measuring:.0f} s of measuring")
-        if max(others) > args.quiet:
+        if any(share is not None and share > args.quiet for share in others):
             print("warning: other work ran during the runs; the figures are noisy", file=sys.stderr)
+        if None in others:
+            print(
+                "warning: in some runs other work could not be measured (the benchmark's own"
+                " CPU time came out larger than all the busy time /proc/stat counted)",
+                file=sys.stderr,
+            )
     for path in draw(load(), languages()):
         print(f"drew {path.relative_to(ROOT)}")
     return 0
