@@ -11,7 +11,11 @@ Markers in a page, each replaced by Markdown in the page's language:
 * ``<!-- testing:tools -->``: the browser and validators, at the versions the
   lock files pin;
 * ``<!-- testing:figures -->``: the last ``make bench`` (docs/data/bench.json):
-  the examples on their clock and in real time, the build, ``make test``.
+  the examples on their clock and in real time, the build, ``make test``
+  (how many tests passed and were skipped), with the date and the CPU count
+  the file records.
+
+Counts written in Russian agree with their number (``hooks/russian.py``).
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `mkdocs serve` from .venv/bin does not put the project on the path
     sys.path.insert(0, str(ROOT))
 
+from hooks.russian import plural
+
 MARK = re.compile(r"<!-- testing:(?P<name>[a-z]+) -->")
 BENCH = ROOT / "docs" / "data" / "bench.json"
 
@@ -37,7 +43,7 @@ TEXT = {
             "transcripts of the asyncio REPL; {timed} of them show when each line comes. The "
             "lesson pages end with {exercises} exercises, whose answers are examples too. "
             "The tests run every example on "
-            "**{pythons} Pythons**: {runs} runs (each distinct program once per Python), plus "
+            "**{pythons} {w_pythons}**: {runs} runs (each distinct program once per Python), plus "
             "{real} runs in real time."
         ),
         "fault": "- {name}: caught by `{test}`",
@@ -50,7 +56,7 @@ TEXT = {
             "`make lighthouse`)."
         ),
         "figures": (
-            "Measured by `make bench` on {date} ({cpus} CPUs, Python {python}):\n\n"
+            "Measured by `make bench` on {date} ({cpus}, Python {python}):\n\n"
             "| what | figure |\n|---|---|\n"
             "| the {count} English examples, one after another, on the examples' clock | "
             "{virtual} s |\n"
@@ -58,8 +64,16 @@ TEXT = {
             "| of those, the same lines in the same order at the same times (±0.1 s) | "
             "{agree} of {count} |\n"
             "| `mkdocs build --strict` of the whole site | {build} s |\n"
-            "| `make test`: every test ({tests}), on 2 cores | {make_test} |"
+            "| `make test`: {tests}{elsewhen} | {make_test} |"
         ),
+        # make test's outcome, from pytest's summary line
+        "tests": {
+            "passed": "{n} {tests} passed",
+            "skipped": "{n} skipped",
+            "failed": "{n} failed",
+            "error": "{n} {errors}",
+        },
+        "elsewhen": " (measured on {date}, {cpus})",
         "no_figures": "(`make bench` has not been run on this checkout yet.)",
         "not_measured": "not measured yet",
     },
@@ -67,11 +81,11 @@ TEXT = {
         "counts": (
             "На страницах сайта **{examples} {w_examples}** ({distinct} {w_programs}, одних и "
             "тех же на обоих языках): {scripts} {w_scripts}, {jupyter} {w_jupyter} для Jupyter "
-            "и {repl} {w_repl} REPL asyncio; {timed} из них показывают, когда появляется каждая "
+            "и {repl} {w_repl} REPL asyncio; {timed} из них {w_show}, когда появляется каждая "
             "строка. "
             "Страницы урока заканчиваются упражнениями, их {exercises}, и ответы к ним — тоже "
             "примеры. Тесты запускают каждый пример на "
-            "**{pythons} версиях Python**: {runs} {w_runs} (каждую программу по разу на каждой "
+            "**{pythons} {w_pythons} Python**: {runs} {w_runs} (каждая программа — по разу на каждой "
             "версии) и ещё {real} в реальном времени."
         ),
         "fault": "- {name}: ловит `{test}`",
@@ -84,15 +98,22 @@ TEXT = {
             "`make lighthouse`)."
         ),
         "figures": (
-            "Замерено командой `make bench` {date} ({cpus} процессора, Python {python}):\n\n"
+            "Замерено командой `make bench` {date} ({cpus}, Python {python}):\n\n"
             "| что | сколько |\n|---|---|\n"
-            "| {count} английских примеров подряд, на часах примеров | {virtual} с |\n"
+            "| {count} {w_count} подряд, на часах примеров | {virtual} с |\n"
             "| то же в реальном времени | {real} с (из них {waited} с ожидания) |\n"
-            "| из них те же строки в том же порядке в то же время (±0,1 с) | "
+            "| из них напечатали те же строки в том же порядке и в то же время (±0,1 с) | "
             "{agree} из {count} |\n"
             "| `mkdocs build --strict` всего сайта | {build} с |\n"
-            "| `make test`: все тесты ({tests}), на 2 ядрах | {make_test} |"
+            "| `make test`: {tests}{elsewhen} | {make_test} |"
         ),
+        "tests": {
+            "passed": "{passed} {n} {tests}",
+            "skipped": "{skipped} {n}",
+            "failed": "{failed} {n}",
+            "error": "{n} {errors}",
+        },
+        "elsewhen": " (замерено {date}, {cpus})",
         "no_figures": "(`make bench` в этой копии проекта ещё не запускали.)",
         "not_measured": "ещё не замерено",
     },
@@ -150,7 +171,9 @@ FAULTS_RU = {
     "an example in a fence written inside `<details>`, with a wrong output": (
         "пример внутри `<details>` с неверным выводом"
     ),
-    "an example as an indented code block (no fence)": "пример блоком с отступом, без ограждения",
+    "an example as an indented code block (no fence)": (
+        "пример набран отступом, а не в тройных обратных кавычках"
+    ),
     "an include of a missing file": "подключение несуществующего файла",
     "an include of a missing section": "подключение несуществующего раздела файла",
     "a block that never finishes": "пример, который никогда не заканчивается",
@@ -185,16 +208,11 @@ FAULTS_RU = {
     "a snippet the notebook includes, changed without `make notebook`": (
         "программа из блокнота изменена без `make notebook`"
     ),
+    "a snippet drawn in a timeline, changed without `make timelines`": (
+        "программа, по которой нарисована временная шкала, изменена без `make timelines`"
+    ),
+    "a timeline under another example's output": "временная шкала под выводом чужого примера",
 }
-
-
-def plural(n: int, one: str, few: str, many: str) -> str:
-    """Russian noun form for a number: 1 пример, 2 примера, 5 примеров."""
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many
 
 
 def _number(value: float, lang: str) -> str:
@@ -225,7 +243,14 @@ def counts(lang: str) -> str:
         "w_jupyter": plural(forms["jupyter"], "форма", "формы", "форм"),
         "w_repl": plural(forms["pycon"], "сеанс", "сеанса", "сеансов"),
         "w_runs": plural(len(distinct) * found, "запуск", "запуска", "запусков"),
+        # на 1 (21…) версии Python, на 2 (5…) версиях Python
+        "w_pythons": plural(found, "версии", "версиях", "версиях"),
+        "w_show": plural(
+            len([e for e in examples if e.timed]), "показывает", "показывают", "показывают"
+        ),
     }
+    if lang != "ru":
+        words["w_pythons"] = "Python" if found == 1 else "Pythons"
     return TEXT[lang]["counts"].format(
         **words,
         examples=_number(len(examples), lang),
@@ -278,25 +303,62 @@ def tools(lang: str) -> str:
     )
 
 
-def figures(lang: str) -> str:
+def test_outcome(tests: dict, lang: str) -> str:
+    """pytest's counts as a sentence: "1,670 tests passed, 6 skipped" (en),
+    "прошли 1 670 тестов, пропущено 6" (ru); failures and errors too."""
+    words = TEXT[lang]["tests"]
+    parts = []
+    for outcome in ("passed", "failed", "error", "skipped"):
+        n = sum(count for name, count in tests.items() if name.rstrip("s") == outcome)
+        if not n and outcome != "passed":
+            continue
+        if lang == "ru":
+            forms = {
+                "tests": plural(n, "тест", "теста", "тестов"),
+                "passed": plural(n, "прошёл", "прошли", "прошли"),
+                "skipped": plural(n, "пропущен", "пропущено", "пропущено"),
+                "failed": plural(n, "упал", "упало", "упало"),
+                "errors": plural(n, "ошибка", "ошибки", "ошибок"),
+            }
+        else:
+            forms = {
+                "tests": "test" if n == 1 else "tests",
+                "errors": "error" if n == 1 else "errors",
+            }
+        parts.append(words[outcome].format(n=_number(n, lang), **forms))
+    return ", ".join(parts)
+
+
+def figures(lang: str, data: dict | None = None) -> str:
+    """The table of the last ``make bench`` (``data``: BENCH's content)."""
     from hooks import measured
 
     words = TEXT[lang]
-    if not BENCH.is_file():
-        return words["no_figures"]
-    data = json.loads(BENCH.read_text(encoding="utf-8"))
+    if data is None:
+        if not BENCH.is_file():
+            return words["no_figures"]
+        data = json.loads(BENCH.read_text(encoding="utf-8"))
     machine, examples = data["machine"], data["examples"]
     tests = data.get("tests", {})
-    total = sum(tests.values()) if tests else None
     unit = " с" if lang == "ru" else " s"
     make_test = (
         f"{_number(data['make_test_s'], lang)}{unit}"
         if "make_test_s" in data
         else words["not_measured"]
     )
+    # `make bench --no-make-test` keeps the last make test's figure, with the
+    # date and CPUs it was measured with (tools/bench.py); say so if they differ.
+    # A file written before those were recorded had them all from one run.
+    elsewhen = ""
+    tested_on = data.get("make_test_machine")
+    if tested_on and (tested_on["date"], tested_on["cpus"]) != (machine["date"], machine["cpus"]):
+        elsewhen = words["elsewhen"].format(
+            date=measured.spoken_date(tested_on["date"], lang),
+            cpus=measured.counted(tested_on["cpus"], "cpus", lang),
+        )
     return words["figures"].format(
         date=measured.spoken_date(machine["date"], lang),
-        cpus=machine["cpus"],
+        cpus=measured.counted(machine["cpus"], "cpus", lang),
         python=machine["python"],
         count=examples["count"],
         virtual=_number(examples["virtual_s"], lang),
@@ -304,7 +366,11 @@ def figures(lang: str) -> str:
         waited=_number(examples["waited_s"], lang),
         agree=examples["agree"],
         build=_number(data["build_s"], lang),
-        tests=_number(total, lang) if total else "?",
+        w_count=plural(
+            examples["count"], "английский пример", "английских примера", "английских примеров"
+        ),
+        tests=test_outcome(tests, lang) if tests else "?",
+        elsewhen=elsewhen,
         make_test=make_test,
     )
 
