@@ -572,7 +572,7 @@ asyncio.run(main())
     ids=["cpu-work", "real-io-with-a-timeout", "blocking-sleeps"],
 )
 def test_the_clock_counts_work_blocking_and_real_io(tmp_path, snippet, lie, truth):
-    """What an honest clock must print, on the example's clock and in real time;
+    """What the examples' clock must print, on the example's clock and in real time;
     the old virtual clock's answer fails."""
     assert planted(tmp_path / "truth", snippet, truth) == []
     assert planted(tmp_path / "truth-real", snippet, truth, clock="real") == []
