@@ -1,17 +1,23 @@
 """The "Threads or asyncio: measured" page keeps its promises: its benchmark
-runs on every interpreter and prints what ``tools/bench_concurrency.py`` reads;
-the committed charts are drawn from the committed data; every figure the built
-pages show (table, machine, charts' alt text, sentences) is the data's.
+runs on every interpreter and prints what ``tools/bench_concurrency.py`` reads,
+and however it is stopped it leaves nothing running; the committed charts are
+drawn from the committed data; every figure the built pages show (table,
+machine, charts' alt text, sentences) is the data's.
 
-No time is asserted: the benchmark runs here with tiny sizes so that its code
-cannot rot; ``make bench-concurrency`` measures.
+No measured time is asserted: the benchmark runs here with small sizes so that
+its code cannot rot; ``make bench-concurrency`` measures. Only how soon it ends
+when stopped is (within seconds).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import signal
+import subprocess
 import sys
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -89,6 +95,261 @@ def test_the_snippet_fits_a_phone():
         if len(line) > 72
     ]
     assert not long, "\n".join(long)
+
+
+# --- However it is stopped, it leaves nothing running ----------------------------------
+#
+# A reader stops it with Ctrl+C, an IDE's stop button (SIGTERM, or SIGKILL), a
+# timeout; or a measuring process fails ("can't start new thread"). A measuring
+# process holds up to 10,000 threads: one left behind is a machine's process limit
+# used up. Each test runs the program in a session of its own, stops it at a chosen
+# moment and looks in /proc for anything of that session still running.
+
+PROGRAM = bench.SNIPPET
+# N=2000: a measuring process holds 2,000 threads at the gate for a moment. The
+# default pool (200 waits, 3 s) and the arithmetic (about 1 s a part) take longer.
+STOP_ARGS = ("200", "2000", "--steps", "3000000")
+BEFORE_2000 = "   200  asyncio tasks"  # the row printed before N=2000 is measured
+ENDS_WITHIN = 5.0  # seconds from the stop until nothing of it is left
+# /proc/PID/stat's fields, counted from the state (after "pid (comm) ").
+STATE, PPID, SESSION, UTIME, STIME, THREADS = 0, 1, 3, 11, 12, 17
+
+
+def proc_stat(pid: int | str) -> list[str]:
+    text = Path(f"/proc/{pid}/stat").read_text()
+    return text[text.rindex(")") + 2 :].split()
+
+
+def session_processes(sid: int) -> dict[int, list[str]]:
+    """The processes of session ``sid`` still running (not zombies, which hold no
+    threads and no memory): pid -> their stat fields."""
+    found = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                fields = proc_stat(entry.name)
+            except OSError:  # it ended meanwhile
+                continue
+            if int(fields[SESSION]) == sid and fields[STATE] != "Z":
+                found[int(entry.name)] = fields
+    return found
+
+
+def command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def threads_of(pid: int) -> int:
+    try:
+        return int(proc_stat(pid)[THREADS])
+    except OSError:
+        return 0
+
+
+def cpu_seconds(pid: int) -> float:
+    try:
+        fields = proc_stat(pid)
+    except OSError:
+        return 0.0
+    return (int(fields[UTIME]) + int(fields[STIME])) / os.sysconf("SC_CLK_TCK")
+
+
+class Run:
+    """The page's program run as from a terminal: in a session of its own (the
+    session's id is its pid), its output read as it is printed. Leaving the
+    ``with`` block kills whatever of the session is left, so that a failing test
+    leaves nothing behind either."""
+
+    def __init__(self, tmp_path: Path, python: str, args=STOP_ARGS, address_space_gib=None):
+        command = [python, "-u", str(PROGRAM), *args]
+        if address_space_gib:
+            command[1:1] = ["-c", LIMITED, str(address_space_gib)]
+        self.out, self.err = tmp_path / "stdout", tmp_path / "stderr"
+        # Ctrl+C not ignored, as in a terminal, even when these tests run in the
+        # background (a shell starts them with SIGINT ignored, which a child inherits).
+        interrupt = signal.signal(signal.SIGINT, signal.default_int_handler)
+        try:
+            with self.out.open("w") as out, self.err.open("w") as err:
+                self.process = subprocess.Popen(
+                    command, cwd=tmp_path, stdout=out, stderr=err, start_new_session=True
+                )
+        finally:
+            signal.signal(signal.SIGINT, interrupt)
+        self.sid = self.process.pid
+        # Each measuring process, oldest first -> what was printed before it was seen.
+        self.children: dict[int, str] = {}
+        self.others: set[int] = set()  # multiprocessing's resource tracker
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        for pid in session_processes(self.sid):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+    def printed(self) -> str:
+        return self.out.read_text()
+
+    def errors(self) -> str:
+        return self.err.read_text()
+
+    def look(self):
+        printed = self.printed()  # before the processes: a process seen is newer
+        for pid, fields in session_processes(self.sid).items():
+            if int(fields[PPID]) != self.sid or pid in self.children or pid in self.others:
+                continue
+            if "--multiprocessing-fork" in command_line(pid):
+                self.children[pid] = printed
+            else:
+                self.others.add(pid)
+
+    def after(self, line: str) -> list[int]:
+        """The measuring processes started after ``line`` was printed, oldest first."""
+        return [pid for pid, printed in self.children.items() if line in printed]
+
+    def wait_for(self, moment: str, timeout: float = 60):
+        reached = MOMENTS[moment]
+        deadline = time.monotonic() + timeout
+        while True:
+            self.look()
+            if reached(self):
+                return
+            assert self.process.poll() is None, f"it ended before {moment!r}:\n{self.printed()}"
+            assert time.monotonic() < deadline, f"no {moment!r} within {timeout} s"
+            time.sleep(0.002)
+
+    def ended(self, since: float) -> tuple[float, float]:
+        """Seconds from ``since`` until the program ended, and until nothing of
+        its session was left; fails naming what is still running."""
+        try:
+            self.process.wait(timeout=max(since + ENDS_WITHIN - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            pass
+        program = time.monotonic() - since
+        while (left := session_processes(self.sid)) and time.monotonic() < since + ENDS_WITHIN:
+            time.sleep(0.01)
+        everything = time.monotonic() - since
+        print(f"the program ended in {program:.2f} s, everything in {everything:.2f} s")
+        running = "\n".join(
+            f"{pid} ({threads_of(pid)} threads) {command_line(pid)}" for pid in left
+        )
+        assert not left, (
+            f"{ENDS_WITHIN} s after, still running:\n{running}\n{self.printed()}{self.errors()}"
+        )
+        return program, everything
+
+
+MOMENTS = {
+    # The next measuring process is starting: its interpreter, before any workload.
+    "starting": lambda run: run.after(BEFORE_2000)[:1],
+    # It measures wall time: 2,000 threads started one after another.
+    "wall": lambda run: any(threads_of(pid) >= 100 for pid in run.after(BEFORE_2000)[:1]),
+    # The next holds its threads at the gate, 500 of 2,000 started so far.
+    "gate": lambda run: any(threads_of(pid) >= 500 for pid in run.after(BEFORE_2000)[1:2]),
+    # Arithmetic, with nothing to wait for.
+    "computing": lambda run: any(cpu_seconds(pid) >= 0.2 for pid in run.after("Computing:")[:1]),
+    # A measuring process failed, and printed why.
+    "failed": lambda run: "can't start new thread" in run.errors(),
+}
+THIS = f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def moments_and_pythons(*moments: str):
+    """Each moment with this interpreter, and the gate (thousands of threads
+    waiting: what each version ends differently) with every other one too."""
+    cases = [pytest.param(sys.executable, m, id=f"{m}-{THIS}") for m in moments]
+    return cases + [
+        pytest.param(python, "gate", id=f"gate-{version}")
+        for version, python in PYTHONS.items()
+        if version != THIS and "gate" in moments
+    ]
+
+
+@pytest.mark.parametrize(
+    ("python", "moment"), moments_and_pythons("starting", "wall", "gate", "computing")
+)
+def test_one_ctrl_c_ends_it_at_once_quietly_leaving_nothing(tmp_path, python, moment):
+    """A terminal sends SIGINT to the whole process group: the program, its
+    measuring process and multiprocessing's resource tracker."""
+    with Run(tmp_path, python) as run:
+        run.wait_for(moment)
+        stopped = time.monotonic()
+        os.killpg(run.sid, signal.SIGINT)
+        program, _ = run.ended(stopped)
+        assert run.process.returncode == 130, run.errors()
+        assert run.errors() == "Interrupted.\n"  # one line, no traceback from any process
+        assert program < 3, f"it took {program:.1f} s to end"
+
+
+def test_sigterm_ends_it_as_ctrl_c_does(tmp_path):
+    """SIGTERM (``kill``, an IDE's stop button) to the program alone."""
+    with Run(tmp_path, sys.executable) as run:
+        run.wait_for("gate")
+        stopped = time.monotonic()
+        os.kill(run.sid, signal.SIGTERM)
+        program, _ = run.ended(stopped)
+        assert run.process.returncode == 130, run.errors()
+        assert run.errors() == "Interrupted.\n"
+        assert program < 3, f"it took {program:.1f} s to end"
+
+
+@pytest.mark.parametrize(("python", "moment"), moments_and_pythons("gate"))
+def test_killing_the_program_ends_its_measuring_process(tmp_path, python, moment):
+    """SIGKILL to the program alone (a timeout, a stop button): nothing can run
+    in it, so the measuring process holding 2,000 threads ends by itself."""
+    with Run(tmp_path, python) as run:
+        run.wait_for(moment)
+        stopped = time.monotonic()
+        os.kill(run.sid, signal.SIGKILL)
+        run.ended(stopped)
+
+
+# python -c LIMITED GIB ARGS…: python ARGS… with 8 MiB stacks for threads (as
+# `ulimit -s 8192`) in an address space of GIB GiB (the same process: exec).
+LIMITED = """import os, resource, sys
+resource.setrlimit(resource.RLIMIT_STACK, (8 << 20, resource.RLIM_INFINITY))
+size = int(sys.argv[1]) << 30
+resource.setrlimit(resource.RLIMIT_AS, (size, size))
+os.execv(sys.executable, [sys.executable, *sys.argv[2:]])
+"""
+FAILURES = {  # moment: GiB, sizes, the workload that fails
+    # The first measuring process: fewer than 200 threads fit in 1 GiB.
+    "wall": (1, ("200", "2000"), "threads(200)"),
+    # Threads alive at once, waiting at the gate: 4,000 do not fit in 20 GiB
+    # (about 2,400 do), while those started one after another, each for 0.1 s,
+    # are never as many at once (unless a thread starts in under 40 µs).
+    "gate": (20, ("200", "4000"), "threads_alive(4000)"),
+}
+
+
+def failures():
+    for version, python in PYTHONS.items():
+        yield pytest.param(python, "wall", id=f"wall-{version}")
+        # From 3.13 a finished thread keeps its stack until it is joined: the
+        # threads started one after another take as much room as those at the
+        # gate, and fail first.
+        if int(version.split(".")[1]) < 13:
+            yield pytest.param(python, "gate", id=f"gate-{version}")
+
+
+@pytest.mark.parametrize(("python", "moment"), list(failures()))
+def test_a_measuring_process_that_fails_ends_it_saying_why(tmp_path, python, moment):
+    """It cannot start its threads: it prints why, and the program ends at
+    once with an error, leaving nothing (the threads waiting at the gate)."""
+    gib, sizes, workload = FAILURES[moment]
+    with Run(tmp_path, python, (*sizes, "--steps", "1000"), gib) as run:
+        run.wait_for("failed")
+        run.ended(time.monotonic())
+        assert run.process.returncode == 1
+        errors = run.errors()
+        assert "RuntimeError: can't start new thread" in errors
+        assert errors.endswith(f"Measuring {workload} failed.\n"), errors
 
 
 def test_the_data_has_every_configuration_from_enough_processes():

@@ -5,11 +5,13 @@
 N units (default 100, 1000 and 10000) each wait 0.1 s: one
 thread per wait, a pool of N threads, and asyncio tasks.
 Wall time: all N started one after another, until the last
-is done. Creation and memory: all N alive at the same time.
-Then the same arithmetic, with nothing to wait for, run in
-turn, in threads and in tasks. Every figure is measured in a
-fresh process. Linux and macOS (memory is read from the
-system).
+is done. Creation and memory: all N alive at the same time;
+creating a unit includes starting it (a thread's start()
+returns once the thread runs; a task runs its first step, up
+to where it waits). Then the same arithmetic, with nothing
+to wait for, run in turn, in threads and in tasks. Every
+figure is measured in a fresh process. Linux and macOS
+(memory is read from the system).
 """
 
 import argparse
@@ -19,9 +21,11 @@ import multiprocessing
 import os
 import platform
 import resource
+import signal
 import sys
 import threading
 import time
+import traceback
 from concurrent.futures import ThreadPoolExecutor
 
 WAIT = 0.1  # seconds each unit waits
@@ -63,9 +67,10 @@ class Probe:
         self.finished_at = time.perf_counter()
 
     def figures(self, n):
-        """Wall time in s; per unit: creation in µs, and growth
-        of resident (RSS) and virtual memory, in KiB, while all
-        units were alive. None where not measured."""
+        """Wall time in s; per unit: creation (and start) in
+        µs, and growth of resident (RSS) and virtual memory, in
+        KiB, while all units were alive. None where not
+        measured."""
         wall = create = rss = virtual = None
         if self.finished_at:
             wall = self.finished_at - self.started
@@ -156,8 +161,8 @@ async def asyncio_tasks_alive(n, probe):
     probe.start()
     for _ in range(n):
         asyncio.create_task(gate.wait())
-    probe.created()
     await asyncio.sleep(0)  # every task runs up to the gate
+    probe.created()
     probe.all_alive()
 
 
@@ -212,17 +217,33 @@ COMPUTING = {
 }
 
 
+def exit_with_parent():
+    multiprocessing.parent_process().join()  # until it ends
+    os._exit(1)
+
+
 def measure(workload, n, results):
-    """Run one workload here; send its figures."""
-    probe = Probe()
-    run = workload(n, probe)
-    if asyncio.iscoroutine(run):  # an async workload
-        asyncio.run(run)
-    results.send(probe.figures(n))
-    # End now, without waking the threads still waiting at
-    # the gate: thousands of threads woken at once all want
-    # the GIL, which takes long and is not what is measured.
-    os._exit(0)
+    """Run one workload here; send its figures; end."""
+    # Ctrl+C is for the parent, which then ends this process.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        # If the parent is killed, end too: leave no threads.
+        threading.Thread(target=exit_with_parent, daemon=True).start()
+        probe = Probe()
+        run = workload(n, probe)
+        if asyncio.iscoroutine(run):  # an async workload
+            asyncio.run(run)
+        results.send(probe.figures(n))
+    except BaseException:
+        # Say why here: the parent only sees that no figures came.
+        traceback.print_exc()
+        raise
+    finally:
+        # End now, after an error too, without waking the
+        # threads still waiting at the gate: thousands of
+        # threads woken at once all want the GIL, which takes
+        # long and is not what is measured.
+        os._exit(0)
 
 
 def in_fresh_process(workload, n):
@@ -231,8 +252,16 @@ def in_fresh_process(workload, n):
     spawn = multiprocessing.get_context("spawn")
     results, sender = spawn.Pipe(duplex=False)
     fresh = spawn.Process(target=measure, args=(workload, n, sender))
+    # Ctrl+C (SIGINT) is blocked while the child starts, until
+    # it ignores it; one pressed meanwhile comes here just after.
+    signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGINT])
     fresh.start()
-    figures = results.recv()
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT])
+    sender.close()  # the child's copy is left: EOF once it ends
+    try:
+        figures = results.recv()
+    except EOFError:
+        sys.exit(f"Measuring {workload.__name__}({n}) failed.")
     fresh.join()
     return figures
 
@@ -259,7 +288,18 @@ def main():
     )
     parser.add_argument("--steps", type=int, default=1_000_000)
     args = parser.parse_args()
+    # SIGTERM (kill, an IDE's stop button) stops as Ctrl+C does.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        report(args.sizes, args.steps)
+    except KeyboardInterrupt:
+        for child in multiprocessing.active_children():
+            child.kill()  # the one measuring now, if any
+        print("Interrupted.", file=sys.stderr)
+        sys.exit(130)  # 128 + SIGINT, as a shell reports it
 
+
+def report(sizes, steps):
     stack = resource.getrlimit(resource.RLIMIT_STACK)[0]
     stack = f"{stack // 1024} KiB" if stack > 0 else "unlimited"
     print(
@@ -274,19 +314,19 @@ def main():
     print("Wall: started one after another, until all are done.")
     print("Per unit, all N alive at once: creation, memory growth.")
     print(ROW.format(*COLUMNS))
-    for n in args.sizes:
+    for n in sizes:
         for name, (waits, alive) in WAITING.items():
             wall = in_fresh_process(waits, n)[0]
             _, *per_unit = in_fresh_process(alive, n)
             show(n, name, (wall, *per_unit))
-    n = min(args.sizes)
+    n = min(sizes)
     show(n, "default pool", in_fresh_process(default_pool, n))
 
     print()
-    print(f"Computing: {JOBS} jobs of {args.steps} steps, no waiting.")
+    print(f"Computing: {JOBS} jobs of {steps} steps, no waiting.")
     print("     N  workload       wall s")
     for name, workload in COMPUTING.items():
-        wall = in_fresh_process(workload, args.steps)[0]
+        wall = in_fresh_process(workload, steps)[0]
         print(f"{JOBS:>6}  {name:<14}{wall:>7.3f}")
 
 
