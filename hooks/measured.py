@@ -76,6 +76,7 @@ WORDS = {
         "why": "the CPU time the system counted as busy, less the benchmark's own, came out "
         "at zero or below",
         "every": " in every run",
+        "every_run": "the same in every run",
         "under": "less than 0.5\u00a0%",
         "load": "Load average",
         "load_how": "{loads}, just before each run in turn (the 1-minute load average: it "
@@ -124,6 +125,7 @@ WORDS = {
         "why": "процессорное время, которое система учла как занятое, за вычетом времени "
         "самого замера получалось нулевым или отрицательным",
         "every": " в каждом запуске",
+        "every_run": "во всех запусках одинаково",
         "under": "меньше 0,5\u00a0%",
         "load": "Средняя загрузка (load average)",
         "load_how": "{loads} — перед каждым из запусков по порядку (это загрузка, "
@@ -201,12 +203,15 @@ def _row(data: dict, workload: str, n: int | None = None) -> dict:
 
 
 def _cell(values: dict | None, figure: str, lang: str) -> str:
-    """``0.213 s`` with ``0.205–0.22`` in small type under it; — if not measured."""
+    """``0.213 s`` with ``0.205–0.22`` in small type under it (or "every run" where
+    the lowest and the highest round alike: never a range like ``16.2–16.2``); —
+    if not measured."""
     if values is None:
         return "—"
     places = bench.decimals(figure, values["median"])
     low, high = (bench.number(values[k], lang, places) for k in ("min", "max"))
-    return f"{bench.quantity(values['median'], figure, lang)}<br><small>{low}–{high}</small>"
+    spread = _words(lang)["every_run"] if low == high else f"{low}–{high}"
+    return f"{bench.quantity(values['median'], figure, lang)}<br><small>{spread}</small>"
 
 
 def _table(columns: list[str], rows: list[list[str]]) -> str:

@@ -73,6 +73,30 @@ def _machine(**changes) -> dict:
 NO_DEGENERATE_RANGE = re.compile(r"(\d+(?:[.,]\d+)?)\s*[–-]\s*\1\b")
 
 
+@pytest.mark.parametrize(
+    "jobs, lang, title",
+    [
+        (1, "en", "1 job of arithmetic"),
+        (4, "en", "4 jobs of arithmetic"),
+        (21, "en", "21 jobs of arithmetic"),
+        (1, "ru", "1 задание с вычислениями"),
+        (4, "ru", "4 задания с вычислениями"),
+        (5, "ru", "5 заданий с вычислениями"),
+        (21, "ru", "21 задание с вычислениями"),
+    ],
+)
+def test_the_computing_chart_s_title_agrees_with_the_number_of_jobs(jobs, lang, title):
+    assert bench.text(lang, "computing", jobs=jobs).startswith(title)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_a_table_cell_never_shows_a_range_of_one_value(lang):
+    alike = measured._cell({"median": 16.2, "min": 16.21, "max": 16.24}, "rss_kib", lang)
+    assert "–" not in alike and measured._words(lang)["every_run"] in alike
+    differ = measured._cell({"median": 16.2, "min": 15.9, "max": 16.4}, "rss_kib", lang)
+    assert "–" in differ
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_other_work_is_a_range_when_the_runs_differ(lang):
     machine = _machine(others_estimate=[0.031, 0.12, 0.05], others_busy=[0.031, 0.12, 0.05])

@@ -40,6 +40,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from hooks.russian import plural
 from tools.site import ROOT, configs
 
 SNIPPET = ROOT / "snippets" / "measured" / "threads_vs_asyncio.py"
@@ -289,7 +290,7 @@ TEXT = {
         "create_us_axis": "microseconds (log scale)",
         "rss_kib": "Memory per live thread or task (RSS)",
         "rss_kib_axis": "KiB",
-        "computing": "{jobs} jobs of arithmetic, nothing to wait for",
+        "computing": "{jobs} {jobs_word} of arithmetic, nothing to wait for",
         "computing_axis": "seconds",
         "note": "Dot: median of {runs} runs; line: min to max",
         "bar_note": "Bar: median of {runs} runs; line: min to max",
@@ -313,7 +314,7 @@ TEXT = {
         "create_us_axis": "микросекунды (логарифмическая шкала)",
         "rss_kib": "Память на живой поток или задачу (RSS)",
         "rss_kib_axis": "КиБ",
-        "computing": "{jobs} задания с вычислениями, ждать нечего",
+        "computing": "{jobs} {jobs_word} с вычислениями, ждать нечего",
         "computing_axis": "секунды",
         "note": "Точка: медиана {runs} запусков; линия: от минимума до максимума",
         "bar_note": "Столбец: медиана {runs} запусков; линия: от минимума до максимума",
@@ -329,7 +330,15 @@ UNITS = {"wall_s": "s", "create_us": "us", "rss_kib": "kib", "virt_kib": "kib"}
 
 def text(lang: str, key: str, **values) -> str:
     words = TEXT.get(lang, TEXT["en"])[key]
-    return words.format(**{k: number(v, lang) for k, v in values.items()})
+    if "jobs" in values:  # a word that agrees with the count
+        n = values["jobs"]
+        if lang == "ru":
+            values["jobs_word"] = plural(n, "задание", "задания", "заданий")
+        else:
+            values["jobs_word"] = "job" if n == 1 else "jobs"
+    return words.format(
+        **{k: v if isinstance(v, str) else number(v, lang) for k, v in values.items()}
+    )
 
 
 def number(value: float, lang: str, decimals: int | None = None) -> str:
