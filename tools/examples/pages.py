@@ -74,7 +74,7 @@ ALLOWED_SKIPS: dict[str, str] = {
     # snippet (the block's first include) -> why its block cannot run in the tests
     "measured/threads_vs_asyncio.py": (
         "it prints measurements, which differ from run to run and machine to machine, and "
-        "takes about 20 s (it starts tens of thousands of threads, each configuration in fresh "
+        "takes 10 to 20 s (it starts tens of thousands of threads, each configuration in fresh "
         "processes); tests/test_bench_concurrency.py runs this file with tiny sizes on every "
         "interpreter and checks what it prints"
     ),
