@@ -9,6 +9,9 @@ from tools.examples.batch import Batch
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
+# A test that never ends fails instead of hanging the run (tests/stuck.py).
+pytest_plugins = ["tests.stuck"]
+
 
 @pytest.fixture(scope="session")
 def built_site():

@@ -13,8 +13,6 @@ fixture found on that page's one load per mode (visits.py).
 
 from __future__ import annotations
 
-import faulthandler
-import sys
 from pathlib import Path
 
 import pytest
@@ -29,36 +27,6 @@ from tools.site import ROOT
 # Resolve no host but the local server: a request elsewhere fails at once (and
 # is reported by Watch) instead of reaching the network or hanging the test.
 BLOCK_OTHER_HOSTS = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
-
-
-# A browser test that runs this long is stuck (playwright waits have their own
-# 10-15 s timeouts): print every thread's stack and end the run, rather than
-# hang CI.
-STUCK_AFTER = 180  # seconds
-HERE = Path(__file__).resolve().parent
-
-
-def _real_stderr(config) -> int:
-    """The terminal's stderr, not pytest's capture of it (pytest's own
-    faulthandler plugin keeps a copy for this purpose)."""
-    try:
-        from _pytest.faulthandler import fault_handler_stderr_fd_key
-
-        return config.stash[fault_handler_stderr_fd_key]
-    except (ImportError, KeyError):
-        return sys.__stderr__.fileno()
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_protocol(item, nextitem):
-    if HERE not in item.path.parents:  # conftest hooks of this kind see every test
-        yield
-        return
-    faulthandler.dump_traceback_later(STUCK_AFTER, exit=True, file=_real_stderr(item.config))
-    try:
-        yield
-    finally:
-        faulthandler.cancel_dump_traceback_later()
 
 
 def targets(site: Path) -> list[Target]:
