@@ -223,6 +223,11 @@ class StaticHandler(http.server.SimpleHTTPRequestHandler):
 
 
 class _Server(http.server.ThreadingHTTPServer):
+    # A browser opens many connections at once; on a loaded machine the server
+    # thread may not accept them as fast as they come (socketserver's default
+    # backlog is 5).
+    request_queue_size = 128
+
     def handle_error(self, request, client_address):
         # A browser that drops a connection it no longer needs is not an error.
         if not isinstance(sys.exc_info()[1], ConnectionError):

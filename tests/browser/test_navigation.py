@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser.website import DESKTOP, PHONE, Page, Watch, language, languages, pages_of
+from tests.browser.website import DESKTOP, PHONE, Page, Watch, language, languages, load, pages_of
 
 # (language, what a reader types, the page that must come first). Word forms
 # other than the page's own test the language's stemmer.
@@ -158,7 +158,7 @@ def open_search(tab, lang: str, built_site, opener: str = ".md-search__input") -
     initializing = re.search(
         r'class="md-search-result__meta">\s*(.*?)\s*<', home.read_text(encoding="utf-8")
     ).group(1)
-    tab.goto("/" + language(lang).prefix, wait_until="load")
+    load(tab, "/" + language(lang).prefix)
     if tab.evaluate("matchMedia('(hover)').matches"):
         tab.locator(opener).click()
     else:
@@ -314,7 +314,7 @@ def test_a_search_result_highlights_its_words_on_a_fresh_load(new_context):
     needs the index at once: the words are marked without touching search."""
     context, watch = new_context()
     tab = context.new_page()
-    tab.goto("/mistakes/?h=RuntimeWarning", wait_until="load")
+    load(tab, "/mistakes/?h=RuntimeWarning", watch)
     tab.wait_for_function("() => document.querySelectorAll('article mark').length > 0")
     assert not watch.problems(), "\n".join(watch.problems())
 
@@ -355,7 +355,7 @@ SCHEME = """() => ({
 def test_light_dark_toggle(new_context, lang):
     context, watch = new_context(color_scheme="light")
     tab = context.new_page()
-    tab.goto("/" + language(lang).prefix, wait_until="load")
+    load(tab, "/" + language(lang).prefix, watch)
     toggle = tab.locator("form[data-md-component=palette] label:not([hidden])")
     light = tab.evaluate(SCHEME)
     assert light["scheme"] == "default", f"a light-mode browser got {light['scheme']!r}"
@@ -374,9 +374,9 @@ def test_light_dark_toggle(new_context, lang):
 
 
 def test_dark_browser_gets_dark_scheme(new_context, lang):
-    context, _ = new_context(color_scheme="dark")
+    context, watch = new_context(color_scheme="dark")
     tab = context.new_page()
-    tab.goto("/" + language(lang).prefix, wait_until="load")
+    load(tab, "/" + language(lang).prefix, watch)
     assert tab.evaluate(SCHEME)["scheme"] == "slate", "a dark-mode browser got the light scheme"
 
 
@@ -389,7 +389,7 @@ def test_missing_page_gets_the_404_page(new_context, base_url, lang, missing):
     url = f"{base_url}/{language(lang).prefix}{missing}"
     watch.expected_404.add(url)
     tab = context.new_page()
-    response = tab.goto(url, wait_until="load")
+    response = load(tab, url, watch)
     assert response.status == 404, f"{url} answered HTTP {response.status}, not 404"
     heading = tab.locator(".md-content h1").inner_text()
     assert "404" in heading, f"{url} shows {heading!r}, not the 404 page"
@@ -404,7 +404,7 @@ def test_missing_page_gets_the_404_page(new_context, base_url, lang, missing):
     home = "/" + language(lang).prefix
     for way_home in (".md-content article a:not(.headerlink)", ".md-header a.md-logo"):
         if path_of(tab.url) != path_of(url):
-            tab.goto(url, wait_until="load")
+            load(tab, url, watch)
         link = tab.locator(way_home).first
         assert link.count(), f"{url}: no link home ({way_home})"
         link.click()
@@ -450,7 +450,7 @@ def test_previous_and_next_links_reach_every_page(new_context, built_site, lang)
     context, watch = new_context()
     tab = context.new_page()
     home = "/" + language(lang).prefix
-    tab.goto(home, wait_until="load")
+    load(tab, home, watch)
     order = nav_paths(tab)
     expected = {page.url_path for page in pages_in(built_site, lang)}
     assert set(order) == expected, (
@@ -470,7 +470,7 @@ def test_navigation_sidebar_reaches_every_page(new_context, built_site, lang):
     context, watch = new_context()
     tab = context.new_page()
     home = "/" + language(lang).prefix
-    tab.goto(home, wait_until="load")
+    load(tab, home, watch)
     order = nav_paths(tab)
     problems = []
     for target in order:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.browser.website import language
+from tests.browser.website import language, load
 from tools.notebook import FILE_NAME
 
 PAGE = Path(FILE_NAME).stem  # "notebook"
@@ -30,7 +30,7 @@ def test_notebook_page_by_instant_navigation_in_light_and_dark_with_its_download
     context, watch = new_context(accept_downloads=True)
     context.set_default_timeout(15_000)
     tab = context.new_page()
-    tab.goto(prefix, wait_until="load")
+    load(tab, prefix, watch)
     tab.evaluate("window.stillTheSameDocument = true")
 
     # Into the notebook by instant navigation.

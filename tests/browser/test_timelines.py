@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from tests.browser.website import DESKTOP, PHONE, REVEAL, pages_of
+from tests.browser.website import DESKTOP, PHONE, REVEAL, load, pages_of
 from tests.browser.website import built_site as build_once
 
 SCHEMES = {"light": "default", "dark": "slate"}
@@ -100,7 +100,7 @@ def test_there_are_pages_with_timelines():
 def test_each_timeline_is_drawn_legibly(page, scheme, new_context):
     context, watch = new_context(color_scheme=scheme)
     tab = context.new_page()
-    tab.goto(page.url_path, wait_until="load")
+    load(tab, page.url_path, watch)
     assert tab.evaluate("document.body.dataset.mdColorScheme") == SCHEMES[scheme]
     background = tab.evaluate("getComputedStyle(document.body).backgroundColor")
     problems = []

@@ -41,6 +41,7 @@ from tests.browser.website import (
     follow,
     language,
     languages,
+    load,
 )
 from tools.validators import axe_source
 
@@ -283,7 +284,7 @@ class Visitor:
             watch.expected_404.add(self.base_url + target.url_path)
         self.watches[mode].append(watch)
         found.watches[mode] = watch
-        response = tab.goto(target.url_path, wait_until="load")
+        response = load(tab, target.url_path, watch)
         found.status[mode] = response.status if response else None
         tab.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # lazy content loads
         found.unloaded_images[mode] = tab.evaluate(LOAD_IMAGES)

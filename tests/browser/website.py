@@ -185,6 +185,27 @@ class Watch:
         )
 
 
+# What a connection to the local test server can suffer on a loaded machine,
+# before the site has anything to do with it: the browser then loads the page
+# once more, as a reader would (it is this server's trouble, not the site's).
+TRANSPORT_ERRORS = ("net::ERR_EMPTY_RESPONSE", "net::ERR_CONNECTION_RESET")
+
+
+def load(tab, url: str, watch: Watch | None = None):
+    """``tab.goto(url, wait_until="load")``, once more after a transport error
+    (:data:`TRANSPORT_ERRORS`), whose failed request ``watch`` then forgets."""
+    from playwright.sync_api import Error
+
+    try:
+        return tab.goto(url, wait_until="load")
+    except Error as error:
+        if not any(e in str(error) for e in TRANSPORT_ERRORS):
+            raise
+    if watch is not None:
+        watch.failed[:] = [f for f in watch.failed if not f.endswith(TRANSPORT_ERRORS)]
+    return tab.goto(url, wait_until="load")
+
+
 def follow(context, watches: list[Watch]) -> None:
     """Send what a browser context does to the last :class:`Watch` of
     ``watches`` (a tab that goes from page to page appends one per page)."""
