@@ -9,6 +9,10 @@ that asks the same :class:`~tools.examples.run.Outcome`.
 With ``shared``, a directory, several processes (pytest-xdist's workers)
 share the work: the first to claim a run (a file created exclusively) runs it
 and leaves its outcome there; the others wait for that file.
+
+An outcome kept from an earlier test run whose inputs have not changed
+(:mod:`tools.examples.stored`) is used instead of running it again;
+:meth:`Batch.reused` says whether an outcome was.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+from tools.examples import stored
 from tools.examples.pages import Example, Run
 from tools.examples.pythons import Interpreter
 from tools.examples.run import TIMEOUT, Outcome, run
@@ -30,7 +35,15 @@ REAL_WORKERS = 32  # real-time runs at once: they mostly wait
 
 
 def key(example: Example, run_: Run, interpreter: Interpreter, clock: str) -> tuple:
-    return (example.form, example.code, run_.arguments, example.file_name, interpreter.found, clock)
+    return (
+        example.form,
+        example.code,
+        run_.arguments,
+        example.file_name,
+        str(interpreter.found),
+        interpreter.name,
+        clock,
+    )
 
 
 class Batch:
@@ -43,6 +56,8 @@ class Batch:
         }
         self._shared = shared
         self._waiting = _Waiting()
+        self._reused: set[tuple] = set()
+        self.store = stored.enabled()
         if shared is not None:
             shared.mkdir(parents=True, exist_ok=True)
 
@@ -56,8 +71,13 @@ class Batch:
             return self._futures[k]
 
     def _start(self, k, example, run_, interpreter, clock) -> Future:
+        if self.store and (kept := stored.load(k)) is not None:
+            self._reused.add(k)
+            done: Future = Future()
+            done.set_result(kept)
+            return done
         if self._shared is None:
-            return self._pools[clock].submit(run, example, run_, interpreter, clock)
+            return self._pools[clock].submit(self._run, k, example, run_, interpreter, clock)
         name = hashlib.sha256(repr(k).encode()).hexdigest()[:24]
         claim, result = self._shared / f"{name}.claim", self._shared / f"{name}.outcome"
         try:
@@ -66,7 +86,7 @@ class Batch:
             return self._waiting.wait_for(result)
 
         def mine() -> Outcome:
-            outcome = run(example, run_, interpreter, clock)
+            outcome = self._run(k, example, run_, interpreter, clock)
             partial = result.with_suffix(f".{os.getpid()}.tmp")
             partial.write_bytes(pickle.dumps(outcome))
             partial.replace(result)
@@ -79,9 +99,23 @@ class Batch:
     ) -> Outcome:
         return self.submit(example, run_, interpreter, clock).result()
 
+    def _run(self, k, example, run_, interpreter, clock) -> Outcome:
+        outcome = run(example, run_, interpreter, clock)
+        if self.store:
+            stored.save(k, outcome)
+        return outcome
+
+    def reused(self, example: Example, run_: Run, interpreter: Interpreter, clock: str) -> bool:
+        """Whether the outcome came from an earlier test run (inputs unchanged)."""
+        return key(example, run_, interpreter, clock) in self._reused
+
     def rerun(self, example: Example, run_: Run, interpreter: Interpreter, clock: str) -> Outcome:
-        """Run it again, alone (a real-time run disturbed by the machine's load)."""
-        return run(example, run_, interpreter, clock)
+        """Run it again, alone: a real-time run disturbed by the machine's load,
+        or a reused outcome that no longer matches its page (never trusted for
+        a failure). The new outcome replaces the stored one."""
+        k = key(example, run_, interpreter, clock)
+        self._reused.discard(k)
+        return self._run(k, example, run_, interpreter, clock)
 
     def shutdown(self) -> None:
         for pool in self._pools.values():
