@@ -38,9 +38,9 @@ build: setup
 notebook: setup
 	$(BIN)/python -m tools.notebook_page
 
-## timelines: re-trace the snippets the pages draw event-loop timelines of (docs/traces/)
+## timelines: re-trace the snippets the pages draw event-loop timelines of (docs/traces/); SNIPPET=tasks/x.py or PAGE=docs/en/tasks.md: only those
 timelines: pythons
-	$(BIN)/python -m tools.timeline
+	$(BIN)/python -m tools.timeline $(if $(SNIPPET),--snippet $(SNIPPET)) $(if $(PAGE),--page $(PAGE))
 
 ## test: every test (examples on every Python, harness, build, languages, notebook, browser); PAGE=docs/en/tasks.md: that page's examples, build and browser checks
 test: pythons

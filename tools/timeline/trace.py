@@ -13,6 +13,12 @@ events with times rounded to :data:`DECIMALS` (the precision of the pages'
 time columns; the clock's own microseconds of CPU time are noise), times of
 a cell counted from the cell's start, and the SHA-256 of the code that ran,
 so that the build can tell a stale trace without running anything.
+
+A traced run also knows which of its events **real time** decides
+(:attr:`Traced.moves`): those that may come after a real wait (a thread, real
+I/O), told from the run's time log as ``tools/examples/check.py`` tells a
+line whose time is real time's. A busy machine moves them (see ``tools/timeline/settle.py``,
+which decides what a trace is from several runs).
 """
 
 from __future__ import annotations
@@ -138,8 +144,20 @@ def _example(target: Target, text: str) -> Example:
     )
 
 
-def trace_on(target: Target, python: Interpreter, snippets: Path | None = None) -> dict:
-    """Run ``target`` under tracing on one Python; its trace, normalized."""
+@dataclass(frozen=True)
+class Traced:
+    """One traced run: its trace (normalized, as committed), and the events
+    whose times real time decides (indices into ``trace["events"]``)."""
+
+    trace: dict
+    moves: frozenset[int] = frozenset()
+    real: bool = False  # a printed line came after a real wait
+
+
+def trace_run(target: Target, python: Interpreter, snippets: Path | None = None) -> Traced:
+    """Run ``target`` under tracing on one Python: its trace, normalized, and
+    which of its events real time decides."""
+    from tools.examples.check import REAL
     from tools.examples.run import run
 
     text = code(target, snippets)
@@ -150,43 +168,73 @@ def trace_on(target: Target, python: Interpreter, snippets: Path | None = None) 
         env = {"EXAMPLE_TRACE_FILE": str(path)}
         outcome = run(example, example.runs[0], python, "virtual", env=env)
         if outcome.returncode is None or not path.exists():
-            raise TraceFailed(
-                f"snippets/{target}: the traced run on Python {python.name} did not finish "
-                f"(status {outcome.returncode}):\n{outcome.output}"
-            )
+            raise TraceFailed(_failed(python, outcome))
         raw = json.loads(path.read_text(encoding="utf-8"))
-    return normalize(raw, target, text, [python.minor])
+    made = normalize(raw, target, text, [python.minor])
+    lines = [
+        (stream, text, waited)
+        for (_, stream, text), waited in zip(outcome.lines, outcome.real, strict=True)
+    ]
+    moves = _moves(made["events"], lines, REAL)
+    return Traced(made, moves, any(r > REAL for r in outcome.real))
+
+
+def _failed(python: Interpreter, outcome) -> str:
+    """Why a traced run gave no trace: the run's own status and output."""
+    from tools.examples.run import TIMEOUT
+
+    if outcome.limit:
+        how = f"its clock passed the examples' limit of {TIMEOUT} s"
+    elif outcome.returncode is None:
+        how = f"it was still running after {TIMEOUT} s of real time"
+    else:
+        how = f"it exited with status {outcome.returncode} without writing its trace"
+    output = outcome.output.rstrip("\n") or "(it printed nothing)"
+    return (
+        f"the traced run on Python {python.name} gave no trace: {how}. What it printed:\n"
+        + "\n".join("    " + line for line in output.splitlines())
+    )
+
+
+def _moves(events: list[dict], lines: list[tuple[str, str, float]], real: float) -> frozenset[int]:
+    """The events whose times real time decides. ``lines``: each line the run
+    printed, ``(stream, text, seconds the main thread had waited for real by
+    then)``, from its time log; more than ``real`` seconds, and the line's time
+    is real time's (as tools/examples/check.py tells). Between two lines the
+    log cannot tell where a real wait began, nor after the last whether one
+    came, so every event after the last line printed before any real wait
+    counts as real time's."""
+    lines = iter(lines)
+    exact = -1  # the index of the last event known to come before any real wait
+    for index, event in enumerate(events):
+        if event["kind"] != "print":
+            continue
+        waited = None
+        for stream, text, so_far in lines:
+            if stream == event["stream"] and text == event["text"]:
+                waited = so_far
+                break
+        if waited is None or waited > real:
+            break
+        exact = index
+    return frozenset(range(exact + 1, len(events)))
+
+
+def trace_on(target: Target, python: Interpreter, snippets: Path | None = None) -> dict:
+    """Run ``target`` under tracing on one Python; its trace, normalized."""
+    return trace_run(target, python, snippets).trace
 
 
 def trace(target: Target, snippets: Path | None = None) -> dict:
     """The trace of ``target`` on every Python found, which must be the same
     on each (a picture shows one run; output that differs by version would
-    need a picture per version)."""
-    found = pythons()
-    first = trace_on(target, found[0], snippets)
-    for python in found[1:]:
-        other = again(target, python, first, snippets)
-        if other["events"] != first["events"]:
-            raise TraceFailed(
-                f"snippets/{target}: the event loop does other things on Python {python.minor} "
-                f"than on {found[0].minor}, so one timeline cannot show it:\n"
-                + difference(first, other)
-            )
-        first["python"].append(python.minor)
-    return first
+    need a picture per version): see ``tools/timeline/settle.py``."""
+    from tools.timeline.settle import settle
 
-
-def again(
-    target: Target, python: Interpreter, expected: dict, snippets: Path | None = None
-) -> dict:
-    """The trace on ``python``, run a second time if it differs from
-    ``expected``: a busy machine can stall a run for a tenth of a second that
-    the clock does not discount (a cold disk, memory), and one stall moves an
-    event by a rounding step; a real difference comes back every time."""
-    made = trace_on(target, python, snippets)
-    if made["events"] != expected["events"]:
-        made = trace_on(target, python, snippets)
-    return made
+    verdict = settle(target, None, snippets=snippets)
+    if verdict.state == "failed":
+        raise TraceFailed(verdict.message)
+    return verdict.trace
 
 
 def difference(a: dict, b: dict) -> str:
