@@ -42,9 +42,9 @@ notebook: setup
 timelines: pythons
 	$(BIN)/python -m tools.timeline $(if $(SNIPPET),--snippet $(SNIPPET)) $(if $(PAGE),--page $(PAGE))
 
-## test: every test (examples on every Python, harness, build, languages, notebook, browser); PAGE=docs/en/tasks.md: that page's examples, build and browser checks
+## test: every test (examples on every Python, harness, build, languages, notebook, browser); PAGE=docs/en/tasks.md: every check about that page and its twin, the cheap ones first (tests/page_selection.py)
 test: pythons
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(if $(PAGE),$(BIN)/python -m tests.page_selection $(PAGE),$(BIN)/python -m pytest -n 2 --dist loadfile)
 
 ## examples: only the examples (pages, Jupyter forms, REPL, notebook); PYTHONS="python3.14 ..." picks the Pythons
 examples: pythons

@@ -8,7 +8,12 @@ from __future__ import annotations
 import os
 import stat
 
+import pytest
+
 from tools import apt
+
+# What these tests are about, for make test PAGE= (tests/page_selection.py).
+pytestmark = pytest.mark.about("nothing")
 
 FAKE_APT = """#!/bin/sh
 echo "$*" >> "{log}"

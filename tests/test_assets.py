@@ -20,11 +20,15 @@ import re
 from pathlib import PurePosixPath
 from urllib.parse import urljoin, urlsplit
 
+import pytest
 from mkdocs.config import load_config
 
 from hooks.assets import lunr_files_needed
 from hooks.compact_html import KEPT, compact
 from tests.browser.website import languages, pages_of
+
+# What these tests are about, for make test PAGE= (tests/page_selection.py).
+pytestmark = pytest.mark.about("site", cheap=True)
 
 ASSET_URL = re.compile(r'(?:\b(?:href|src)=|"search":\s*)"([^"#?]*assets/[^"]*)"')
 

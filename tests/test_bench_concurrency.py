@@ -28,6 +28,9 @@ from hooks import measured
 from tools import bench_concurrency as bench
 from tools.site import ROOT, configs, prefix
 
+# What these tests are about, for make test PAGE= (tests/page_selection.py).
+pytestmark = pytest.mark.about(page="docs/en/measured.md")
+
 LANGS = [lang for lang, _ in configs()]
 
 
@@ -545,6 +548,7 @@ def test_the_data_file_is_published_with_the_page(built_site, lang):
     assert published.read_bytes() == bench.DATA.read_bytes()
 
 
+@pytest.mark.about("site", cheap=True)
 def test_no_page_is_left_with_a_placeholder(built_site):
     left = [
         str(html.relative_to(built_site))
@@ -555,6 +559,7 @@ def test_no_page_is_left_with_a_placeholder(built_site):
 
 
 @pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.about(page="docs/en/why-asyncio.md", cheap=True)
 def test_why_asyncio_states_the_measured_ratios(built_site, lang):
     data = bench.load()
     text = "".join(built(built_site, lang, "why-asyncio").text)

@@ -9,6 +9,9 @@ from mkdocs.config import load_config
 from tools.examples.planted import build_with
 from tools.site import configs
 
+# What these tests are about, for make test PAGE= (tests/page_selection.py).
+pytestmark = pytest.mark.about("site", cheap=True)
+
 
 def pages(lang_config):
     config = load_config(str(lang_config))
@@ -35,6 +38,7 @@ def test_every_page_is_built(built_site, lang, config):
     [("other.md#no-such-heading", "no-such-heading"), ("missing.md", "missing.md")],
     ids=["broken-anchor", "broken-link"],
 )
+@pytest.mark.about("nothing")
 def test_strict_build_rejects_broken_links(tmp_path, link, complaint):
     """Each language inherits mkdocs.yml's validation; plant a broken link in a
     throw-away docs dir using that config and the build must fail."""
@@ -47,6 +51,7 @@ def test_strict_build_rejects_broken_links(tmp_path, link, complaint):
     assert complaint in done.stderr, done.stderr
 
 
+@pytest.mark.about("nothing")
 def test_the_site_build_the_tests_trust_is_strict(tmp_path):
     """tools.site.build (make build, and the build every other test uses) fails
     on a broken link: mkdocs' quiet mode would drop the warning uncounted."""
@@ -76,6 +81,7 @@ def test_no_page_loads_anything_from_another_host(built_site):
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
+@pytest.mark.about(page="docs/en/how-tested.md", cheap=True)
 def test_the_testing_page_shows_the_suites_own_figures(built_site, lang):
     """ "How this site is tested" is made from the tests' own sources: the
     examples the harness reads, the Pythons it finds, the fault suite."""

@@ -14,6 +14,9 @@ from playwright.sync_api import Error
 from tests.browser.website import Watch, load
 from tools.browser import _Server
 
+# What these tests are about, for make test PAGE= (tests/page_selection.py).
+pytestmark = pytest.mark.about("nothing")
+
 
 class _Tab:
     """A tab whose first loads fail with ``errors``, then succeed."""

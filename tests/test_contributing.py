@@ -13,6 +13,9 @@ import pytest
 
 from tools.site import ROOT
 
+# What these tests are about, for make test PAGE= (tests/page_selection.py).
+pytestmark = pytest.mark.about("nothing")
+
 GUIDES = ["CONTRIBUTING.md", "CONTRIBUTING.ru.md"]
 
 

@@ -10,11 +10,15 @@ import posixpath
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 from mkdocs.config import load_config
 
 from tests.browser.website import pages_of
 from tools import notebook as nbtools
 from tools.site import ROOT
+
+# What these tests are about, for make test PAGE= (tests/page_selection.py).
+pytestmark = pytest.mark.about("site", cheap=True)
 
 BRANCH = "main"  # the branch .github/workflows/pages.yml deploys
 

@@ -14,10 +14,14 @@ import subprocess
 
 import pytest
 
+from tests.page_selection import page_mark
 from tools.examples import pythons, sandbox
 from tools.examples.check import check, check_real_time
 from tools.examples.pages import collect
 from tools.examples.run import SITEDIR
+
+# What these tests are about, for make test PAGE= (tests/page_selection.py).
+pytestmark = pytest.mark.about("site", cheap=True)
 
 EXAMPLES, PROBLEMS = collect()
 INTERPRETERS = pythons.interpreters()
@@ -29,7 +33,9 @@ def _cases():
             suffix = f", {run.command}" if number else ""
             for interpreter in INTERPRETERS:
                 test_id = f"{example.where}[{example.form}{suffix}]-{interpreter.minor}"
-                yield pytest.param(example, run, interpreter, id=test_id)
+                yield pytest.param(
+                    example, run, interpreter, id=test_id, marks=page_mark(example.page)
+                )
 
 
 def _timed_cases():
@@ -37,7 +43,8 @@ def _timed_cases():
         for number, run in enumerate(example.runs):
             if any(o.timed for o in run.outputs):
                 suffix = f", {run.command}" if number else ""
-                yield pytest.param(example, run, id=f"{example.where}[{example.form}{suffix}]")
+                test_id = f"{example.where}[{example.form}{suffix}]"
+                yield pytest.param(example, run, id=test_id, marks=page_mark(example.page))
 
 
 CASES = list(_cases())
@@ -71,6 +78,7 @@ def test_every_fence_is_known_and_every_output_compared():
     assert not PROBLEMS, "\n".join(map(str, PROBLEMS))
 
 
+@pytest.mark.about("nothing")
 def test_examples_run_on_more_than_one_python():
     """CI here has 3.11, 3.12 and 3.13; a lone interpreter means the search broke."""
     found = [i.minor for i in INTERPRETERS]
@@ -114,6 +122,7 @@ print("no warning")
 
 
 @pytest.mark.parametrize("interpreter", INTERPRETERS, ids=[i.minor for i in INTERPRETERS])
+@pytest.mark.about("nothing")
 def test_the_harness_adds_no_warning_of_its_own(interpreter, tmp_path):
     """Under -X dev with every warning an error, the example's clock (loaded
     into every example) uses no deprecated API: nothing of 3.14's event-loop

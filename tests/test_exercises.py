@@ -9,14 +9,20 @@ from pathlib import Path
 
 import pytest
 
+from tests.page_selection import page_mark
 from tests.test_harness import make_site
 from tools.examples import blocks
 from tools.examples.exercises import MINIMUM, exercises_of, lesson_pages
 from tools.examples.pages import load_site
 from tools.site import configs
 
+# What these tests are about, for make test PAGE= (tests/page_selection.py).
+pytestmark = pytest.mark.about("nothing")
+
 LESSONS = [
-    pytest.param(lang, config, name, id=f"docs/{lang}/{name}")
+    pytest.param(
+        lang, config, name, id=f"docs/{lang}/{name}", marks=page_mark(f"docs/{lang}/{name}", True)
+    )
     for lang, config in configs()
     for name in lesson_pages(config)
 ]
@@ -31,6 +37,7 @@ def test_lesson_page_ends_with_exercises_whose_answers_run(lang, config, name):
 
 
 @pytest.mark.parametrize(("lang", "config"), configs(), ids=[lang for lang, _ in configs()])
+@pytest.mark.about("site", cheap=True)
 def test_every_language_has_enough_exercises(lang, config):
     site = load_site(config)
     counts = {

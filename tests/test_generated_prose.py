@@ -20,6 +20,9 @@ from hooks import measured, russian, testing
 from tools import bench_concurrency as bench
 from tools.site import prefix
 
+# What these tests are about, for make test PAGE= (tests/page_selection.py).
+pytestmark = pytest.mark.about(page="docs/en/measured.md", cheap=True)
+
 LANGS = ("en", "ru")
 
 
@@ -226,11 +229,13 @@ def test_the_computing_comparison_follows_the_runs(lang):
         ({"passed": 3, "failed": 2, "errors": 1}, "en", "3 tests passed, 2 failed, 1 error"),
     ],
 )
+@pytest.mark.about(page="docs/en/how-tested.md", cheap=True)
 def test_make_test_s_outcome_says_what_each_number_is(tests, lang, words):
     assert testing.test_outcome(tests, lang) == words
 
 
 @pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.about(page="docs/en/how-tested.md", cheap=True)
 def test_the_testing_figures_take_the_cpus_and_the_outcome_from_the_data(lang):
     data = json.loads(testing.BENCH.read_text(encoding="utf-8"))
     text = testing.figures(lang)
@@ -272,6 +277,7 @@ def test_the_built_measured_page_says_what_the_data_say(built_site, lang):
 
 
 @pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.about(page="docs/en/how-tested.md", cheap=True)
 def test_the_built_testing_page_names_the_examples_clock(built_site, lang):
     text = _text(built_site, lang, "how-tested")
     assert not re.search(r"honest|честн", text, re.IGNORECASE)

@@ -17,6 +17,9 @@ from tools.examples.check import TOLERANCE, check, check_real_time
 from tools.examples.pages import collect
 from tools.examples.run import Outcome, run
 
+# What these tests are about, for make test PAGE= (tests/page_selection.py).
+pytestmark = pytest.mark.about("nothing")
+
 CONFIG = """\
 site_name: planted
 docs_dir: docs/{lang}

@@ -28,6 +28,9 @@ from mkdocs.utils.meta import get_data
 from tests.browser.website import language, languages, pages_of
 from tools.validators import vnu
 
+# What these tests are about, for make test PAGE= (tests/page_selection.py).
+pytestmark = pytest.mark.about("site", cheap=True)
+
 # Errors in markup that Material 9.8 writes (not the project): by the start of
 # the checker's message, and why it is left alone.
 MATERIAL = {
@@ -53,6 +56,7 @@ def checked(site: Path):
     return pages, own_stylesheets(site), vnu([*pages, *own_stylesheets(site)])
 
 
+@pytest.mark.about("site")
 def test_every_page_is_valid_html(built_site):
     pages, stylesheets, messages = checked(built_site)
     assert len(pages) >= 2 * len(languages()), f"only {len(pages)} pages found in {built_site}"

@@ -45,6 +45,9 @@ from tools.examples.check import match
 from tools.examples.pages import collect, load_site
 from tools.site import ROOT, configs
 
+# What these tests are about, for make test PAGE= (tests/page_selection.py).
+pytestmark = pytest.mark.about("notebook")
+
 INTERPRETERS = pythons.interpreters()
 LANGS = [(lang, config) for lang, config in configs() if nbtools.source_path(lang).exists()]
 IDS = [lang for lang, _ in LANGS]
@@ -79,6 +82,7 @@ def page_dir(site: Path, lang: str) -> Path:
 # --- The notebook as generated ------------------------------------------------
 
 
+@pytest.mark.about("site", cheap=True)
 def test_every_language_has_the_notebook_page():
     for lang, config in configs():
         nav = json.dumps(load_config(str(config))["nav"])
@@ -86,6 +90,7 @@ def test_every_language_has_the_notebook_page():
         assert nbtools.source_path(lang).exists(), f"{config.name}: no {nbtools.source_path(lang)}"
 
 
+@pytest.mark.about("notebook", cheap=True)
 def test_it_is_a_valid_notebook_in_jupyter_format(made):
     nb = nbformat.reads(made.ipynb, as_version=4)
     nbformat.validate(nb)
@@ -95,6 +100,7 @@ def test_it_is_a_valid_notebook_in_jupyter_format(made):
     assert counts == list(range(1, len(counts) + 1)), "numbered as after Run All"
 
 
+@pytest.mark.about("site", cheap=True)
 def test_code_cells_are_the_snippets_as_the_pages_expand_them(made):
     """Each code cell is its fence in the source expanded by the harness (which
     expands the pages), and includes only snippets that the pages show."""
@@ -115,6 +121,7 @@ def test_code_cells_are_the_snippets_as_the_pages_expand_them(made):
             )
 
 
+@pytest.mark.about("notebook", cheap=True)
 def test_languages_have_the_same_cells_and_outputs():
     """A translation changes the prose only: same code, same outputs, same tags."""
     mades = {}
@@ -152,6 +159,7 @@ def test_languages_have_the_same_cells_and_outputs():
     ],
     ids=["own-code", "missing-snippet", "untagged-error", "stray-output", "unknown-marker"],
 )
+@pytest.mark.about("nothing")
 def test_mistakes_in_a_source_name_the_line(source, complaint):
     site = load_site(ROOT / "mkdocs.yml")
     with pytest.raises(nbtools.NotebookSourceError) as raised:
@@ -163,11 +171,13 @@ def test_mistakes_in_a_source_name_the_line(source, complaint):
 # --- The built site -------------------------------------------------------------
 
 
+@pytest.mark.about("notebook", cheap=True)
 def test_the_site_serves_that_notebook_for_download(built_site, made):
     served = page_dir(built_site, made.lang) / nbtools.FILE_NAME
     assert served.read_text(encoding="utf-8") == made.ipynb
 
 
+@pytest.mark.about("notebook", cheap=True)
 def test_the_page_renders_the_notebook(built_site, made):
     page = (page_dir(built_site, made.lang) / "index.html").read_text(encoding="utf-8")
     code = [c for c in made.cells if c.kind == "code"]
@@ -187,6 +197,7 @@ def test_the_page_renders_the_notebook(built_site, made):
     assert "navigation.instant" in page  # the feature is on for this page too
 
 
+@pytest.mark.about("notebook", cheap=True)
 def test_search_finds_the_text_but_not_the_output(built_site, made):
     index = json.loads(
         (page_dir(built_site, made.lang).parent / "search" / "search_index.json").read_text()
@@ -286,6 +297,9 @@ def assert_built_from(committed: str, site: Path) -> None:
     assert (site / linked[0]).read_text(encoding="utf-8") == stylesheet
 
 
+# How a build uses the committed page: a page run leaves these to the check above,
+# which fails on a stale one (these would fail on it too, saying less).
+@pytest.mark.about("nothing")
 def test_a_build_takes_the_committed_page_without_importing_the_renderer(tmp_path):
     done = build_english(tmp_path / "site", NOTEBOOK_CACHE=str(tmp_path / "cache"))
     assert done.returncode == 0, done.stderr
@@ -296,6 +310,7 @@ def test_a_build_takes_the_committed_page_without_importing_the_renderer(tmp_pat
     assert_built_from(committed, tmp_path / "site")
 
 
+@pytest.mark.about("nothing")
 def test_with_the_committed_page_out_of_date_the_build_renders_and_says_what_to_do(tmp_path):
     nowhere, cache = tmp_path / "no-committed-pages", tmp_path / "cache"
     env = {"NOTEBOOK_RENDERED": str(nowhere), "NOTEBOOK_CACHE": str(cache)}

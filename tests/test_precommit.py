@@ -17,6 +17,9 @@ import yaml
 
 from tools.site import ROOT
 
+# What these tests are about, for make test PAGE= (tests/page_selection.py).
+pytestmark = pytest.mark.about("nothing")
+
 CONFIG = ROOT / ".pre-commit-config.yaml"
 PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
 LOCAL_LANGUAGES = {"system", "unsupported"}  # pre-commit 4.4 renamed system to unsupported

@@ -16,6 +16,9 @@ from tools.examples import batch, pythons, stored
 from tools.examples.pages import Example, Run
 from tools.examples.run import Outcome
 
+# What these tests are about, for make test PAGE= (tests/page_selection.py).
+pytestmark = pytest.mark.about("nothing")
+
 INTERPRETER = pythons.default()
 
 

@@ -10,6 +10,9 @@ import pytest
 from tools.examples.pages import collect
 from tools.site import ROOT, configs
 
+# What these tests are about, for make test PAGE= (tests/page_selection.py).
+pytestmark = pytest.mark.about("site", cheap=True)
+
 SNIPPETS = sorted(p for p in (ROOT / "snippets").rglob("*.py") if p.name != "__init__.py")
 EXAMPLES, _ = collect()
 

@@ -16,7 +16,12 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from tools.site import ROOT
+
+# What these tests are about, for make test PAGE= (tests/page_selection.py).
+pytestmark = pytest.mark.about("nothing")
 
 GUARD = 3  # seconds, for the planted tests
 LIMIT = 120  # seconds the whole planted run may take

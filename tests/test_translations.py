@@ -17,6 +17,9 @@ from tools.examples.pages import load_site
 from tools.examples.planted import build_with
 from tools.site import ROOT, configs
 
+# What these tests are about, for make test PAGE= (tests/page_selection.py).
+pytestmark = pytest.mark.about("site", cheap=True)
+
 ENGLISH = ROOT / "docs" / "en"
 LANGUAGES = [(lang, config) for lang, config in configs() if lang != "en"]
 IDS = [lang for lang, _ in LANGUAGES]
@@ -65,6 +68,7 @@ def test_every_translation_records_its_english_version():
     assert not unstamped, "\n".join(unstamped)
 
 
+@pytest.mark.about("nothing")
 def test_a_notebook_source_is_stamped_in_its_opening_comment(monkeypatch, tmp_path):
     from tools import notebook as nbtools
 
@@ -87,6 +91,7 @@ def test_a_notebook_source_is_stamped_in_its_opening_comment(monkeypatch, tmp_pa
     assert translation.stale
 
 
+@pytest.mark.about("nothing")
 def test_the_version_covers_the_page_and_its_snippets(monkeypatch, tmp_path):
     (tmp_path / "en").mkdir()
     (tmp_path / "snippets").mkdir()
@@ -104,6 +109,7 @@ def test_the_version_covers_the_page_and_its_snippets(monkeypatch, tmp_path):
     assert len({first, second, third}) == 3
 
 
+@pytest.mark.about("nothing")
 def test_a_stale_translation_shows_a_notice_linking_to_english():
     page = SimpleNamespace(
         meta={"translated_from": "000000000000"},
@@ -118,6 +124,7 @@ def test_a_stale_translation_shows_a_notice_linking_to_english():
     assert translations.on_page_markdown("# Задачи\n", page, config, None) == "# Задачи\n"
 
 
+@pytest.mark.about("nothing")
 def test_editing_english_alone_keeps_the_build_and_lists_the_page(tmp_path):
     """A stale stamp on a copy of the Russian pages: the strict build passes,
     the page shows the notice, and the command lists it."""
@@ -142,6 +149,7 @@ def test_editing_english_alone_keeps_the_build_and_lists_the_page(tmp_path):
     assert "Перевод отстаёт" not in (tmp_path / "out" / "await" / "index.html").read_text()
 
 
+@pytest.mark.about("nothing")
 def test_the_command_lists_what_is_out_of_date(monkeypatch, capsys):
     monkeypatch.setattr(translations, "version", lambda path: "ffffffffffff")
     monkeypatch.setattr(sys, "argv", ["translations"])
@@ -153,6 +161,7 @@ def test_the_command_lists_what_is_out_of_date(monkeypatch, capsys):
             assert f"python -m hooks.translations --stamp {shown}" in listed
 
 
+@pytest.mark.about("nothing")
 def test_a_stale_notebook_source_shows_the_notice_on_the_notebook_page(monkeypatch):
     page = SimpleNamespace(file=SimpleNamespace(src_uri="notebook.ipynb"), url="notebook/")
     config = {"theme": {"language": "ru"}}

@@ -21,6 +21,7 @@ from mkdocs.config import load_config
 from tests.browser.visits import SCREENSHOT_MODES, Target, Visit, Visitor, screenshot_name
 from tests.browser.website import DESKTOP, SCREENSHOTS, Page, Watch, languages, pages_of
 from tests.browser.website import built_site as build_once
+from tests.page_selection import page_mark
 from tools.browser import LAUNCH_ARGS, BrowserUnavailable, ensure_chromium, serve
 from tools.site import ROOT
 
@@ -44,13 +45,13 @@ def pytest_generate_tests(metafunc):
         pages = pages_of(build_once())
         metafunc.parametrize(
             "site_page",
-            [pytest.param(p, id=p.id) for p in pages],
+            [pytest.param(p, id=p.id, marks=page_mark(p.source)) for p in pages],
         )
     if "any_page" in metafunc.fixturenames:
         found = targets(build_once())
         metafunc.parametrize(
             "any_page",
-            [pytest.param(t, id=t.id) for t in found],
+            [pytest.param(t, id=t.id, marks=page_mark(t.source)) for t in found],
         )
     if "lang" in metafunc.fixturenames:
         codes = [lang.code for lang in languages()]

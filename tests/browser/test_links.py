@@ -15,9 +15,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+import pytest
 from mkdocs.config import load_config
 
 from tests.browser.website import languages
+
+# What these tests are about, for make test PAGE= (tests/page_selection.py).
+pytestmark = pytest.mark.about("site", cheap=True)
 
 URL_ATTRIBUTES = {
     "a": ["href"],

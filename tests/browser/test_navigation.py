@@ -22,6 +22,11 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.website import DESKTOP, PHONE, Page, Watch, language, languages, load, pages_of
+from tests.page_selection import page_mark
+
+# What these tests are about, for make test PAGE= (tests/page_selection.py): the
+# switcher's are each page's (tests/browser/conftest.py), a search's the page it finds.
+pytestmark = pytest.mark.about("nothing")
 
 # (language, what a reader types, the page that must come first). Word forms
 # other than the page's own test the language's stemmer.
@@ -35,6 +40,11 @@ SEARCHES = [
     ("ru", "циклом событий", "event-loop/"),  # instrumental of "цикл событий"
     ("ru", "системных потоков", "threads/"),  # genitive plural of "системные потоки"
 ]
+
+
+def _source(lang: str, path: str) -> str:
+    """The Markdown file of the page at ``path`` ("tasks/") in ``lang``."""
+    return f"docs/{lang}/{path.rstrip('/') or 'index'}.md"
 
 
 def path_of(url: str) -> str:
@@ -62,6 +72,7 @@ def nav_paths(tab) -> list[str]:
 # --- languages -----------------------------------------------------------------
 
 
+@pytest.mark.about("site", cheap=True)
 def test_every_page_exists_in_every_language(built_site):
     by_lang = {lang.code: {p.path for p in pages_in(built_site, lang.code)} for lang in languages()}
     assert len(by_lang) >= 2, f"only {list(by_lang)} is built; the site has English and Russian"
@@ -194,7 +205,10 @@ def search_page(browser, base_url, built_site):
 
 @pytest.mark.parametrize(
     ("search_lang", "query", "expected"),
-    [pytest.param(*s, id=f"{s[0]}/search/{s[1]}") for s in SEARCHES],
+    [
+        pytest.param(*s, id=f"{s[0]}/search/{s[1]}", marks=page_mark(_source(s[0], s[2])))
+        for s in SEARCHES
+    ],
 )
 def test_search_finds_the_right_page(search_page, search_lang, query, expected):
     lang = search_lang
@@ -275,6 +289,7 @@ DESCRIBED = {
 }
 
 
+@pytest.mark.about(page="docs/en/mistakes.md")
 def test_search_finds_each_mistake_by_its_message(new_context, built_site, lang):
     context, watch = new_context()
     tab = context.new_page()
@@ -331,6 +346,7 @@ def page_title(page: Page, built_site) -> str:
     "search_lang",
     [pytest.param(lang.code, id=f"{lang.code}/search/titles") for lang in languages()],
 )
+@pytest.mark.about("site")
 def test_search_finds_every_page_by_its_title(search_page, built_site, search_lang):
     tab, watch = search_page(search_lang)
     missing = []

@@ -9,8 +9,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.browser.website import language, load
 from tools.notebook import FILE_NAME
+
+# What these tests are about, for make test PAGE= (tests/page_selection.py).
+pytestmark = pytest.mark.about("notebook")
 
 PAGE = Path(FILE_NAME).stem  # "notebook"
 CELL_BACKGROUND = "e => getComputedStyle(e).backgroundColor"

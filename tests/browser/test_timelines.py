@@ -14,6 +14,10 @@ import pytest
 
 from tests.browser.website import DESKTOP, PHONE, REVEAL, load, pages_of
 from tests.browser.website import built_site as build_once
+from tests.page_selection import page_mark
+
+# What these tests are about, for make test PAGE= (tests/page_selection.py).
+pytestmark = pytest.mark.about("site")
 
 SCHEMES = {"light": "default", "dark": "slate"}
 CONTRAST = 4.5  # WCAG AA for text
@@ -96,7 +100,9 @@ def test_there_are_pages_with_timelines():
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
-@pytest.mark.parametrize("page", PAGES, ids=[page.id for page in PAGES])
+@pytest.mark.parametrize(
+    "page", [pytest.param(p, id=p.id, marks=page_mark(p.source)) for p in PAGES]
+)
 def test_each_timeline_is_drawn_legibly(page, scheme, new_context):
     context, watch = new_context(color_scheme=scheme)
     tab = context.new_page()
