@@ -655,7 +655,7 @@ def test_runs_of_one_python_that_disagree_blame_the_machine_not_the_version(fake
     assert "the machine is too busy to trace this snippet reliably" in err
     assert "on Python 3.12, each alone" in err
     assert 'event 3 (t) {"kind": "print", "lane": 1, "stream": "stdout", "text": "back"' in err
-    assert "at 2.1 s, 2.4 s, 2.7 s, 3 s" in err
+    assert "at 2.1 s, 2.4 s, 2.7 s, 3.0 s" in err
     assert "other things" not in err and "and commit" not in err
 
 

@@ -120,7 +120,10 @@ def report(failed: list[settle.Verdict], found: list[Fence], total: int, check: 
     for verdict in failed:
         path = _relative(verdict.target.path())
         where = ", ".join(sorted(drawn.get(verdict.target, []))) or "no page"
-        body = "\n".join("  " + line for line in verdict.message.splitlines())
+        message = verdict.message
+        if verdict.busy:
+            message += f"\nThen: `{REFRESH} SNIPPET={verdict.target}`."
+        body = "\n".join("  " + line for line in message.splitlines())
         blocks.append(f"snippets/{verdict.target} ({path}, drawn at {where}):\n{body}")
     return "\n\n".join(blocks)
 

@@ -232,8 +232,8 @@ def _decide(target, committed, runs, alone_runs) -> Verdict:
                 "failed",
                 message=(
                     f"the event loop does other things on Python {again} than on {first}, "
-                    f"so one timeline cannot show it ({_witnessed(first, runs, alone_runs)}; "
-                    f"{_witnessed(again, runs, alone_runs)}):\n"
+                    f"so one timeline cannot show it ({_witnessed(again, runs, alone_runs)}; "
+                    f"{_witnessed(first, runs, alone_runs)}):\n"
                     + traces.difference(
                         {**base, "python": [first]}, {**settled[minor], "python": [again]}
                     )
@@ -248,9 +248,12 @@ def _decide(target, committed, runs, alone_runs) -> Verdict:
 
 
 def _witnessed(minor: str, runs, alone_runs) -> str:
+    """How sure the trace of one Python is: the runs that gave it."""
     if minor in alone_runs:
-        return f"{minor}: alike in {len(_agreeing(alone_runs[minor]) or [])} runs made alone"
-    return f"{minor}: {len(runs[minor])} run"
+        alike = len(_agreeing(alone_runs[minor]) or [])
+        return f"{minor} gave the same in {alike} runs made alone"
+    made = len(runs[minor])
+    return f"{minor} in its one run" if made == 1 else f"{minor} in each of its {made} runs"
 
 
 def _changed(committed: dict | None, trace: dict) -> str:
@@ -290,7 +293,7 @@ def _busy(minor: str, runs: list[traces.Traced]) -> str:
             values = [e[index].get(key) for e in events]
             if key in event and len(set(values)) > 1:
                 label = {k: v for k, v in event.items() if k not in (*TIMES, "await")}
-                at = ", ".join(f"{v:g} s" for v in values)
+                at = ", ".join(f"{v:.{traces.DECIMALS}f} s" for v in values)
                 lines.append(f"  event {index + 1} ({key}) {json.dumps(label)}: at {at}")
     return head + "; the events that moved (one time per run):\n" + "\n".join(lines)
 
