@@ -8,26 +8,29 @@ at the time real time gave, which a busy machine moves: the examples' clock
 takes off the time the main thread stood in the run queue, and a thread's
 ``time.sleep`` does not get shorter for it, so its result mostly comes back
 early (``many_tasks/to_thread_blocking_call.py``: at 1.449 s instead of
-1.50 s, 1.4 once rounded, with a load average of about 20 on two cores). As the output check does for
-such a line (``tools/examples/check.py``: ±0.1 s), two traces **agree** when
-they have the same events in the same order, the clock's events at the same
-times and the real-time events at most one rounding step (:data:`STEP`) apart.
+1.50 s, 1.4 once rounded, with a load average of about 20 on two cores). As
+the output check does for such a line (``tools/examples/check.py``: ±0.1 s),
+two traces **agree** when they have the same events in the same order, the
+clock's events at the same times and the real-time events at most one
+rounding step (:data:`STEP`) apart.
 
 :func:`settle` takes the first run on each Python (made side by side with
-other traces) and, when they do not settle the question, traces again
-**alone** (:data:`TRIES` runs of each Python, up to :data:`MAX_TRIES` until
-two agree):
+other traces). When a Python's run does not agree with the committed trace
+(or, for a new trace, with the other Pythons' runs), that Python is traced
+again, **alone** (:data:`TRIES` runs, up to :data:`MAX_TRIES` until two
+agree), and:
 
-* runs of one Python that do not agree with each other: the machine is too
-  busy to trace this snippet reliably (the events that moved are named); no
-  version is blamed and nothing is written;
-* each Python's runs agree, the Pythons' do not: a real difference between
+* its runs made alone do not agree with each other: the machine is too busy
+  to trace this snippet reliably (the events that moved are named); no
+  version is blamed, and nothing is written;
+* they agree, and differ from another Python's: a difference between
   versions, reported with both event lists;
 * all agree: the trace is each event's most common time over the runs (a
   tie goes to the committed trace's time, else to the later one: load makes
-  a thread's result early more often than late). A committed trace that agrees with it
-  is kept: real time's jitter never rewrites a trace, and never makes a
-  committed one "out of date".
+  a thread's result early more often than late). A committed trace that
+  agrees with it is kept: real time's jitter never rewrites a trace, and
+  never makes a committed one "out of date". A new trace with real-time
+  events is written only once :data:`WITNESSES` runs agree on it.
 """
 
 from __future__ import annotations
