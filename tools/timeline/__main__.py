@@ -163,9 +163,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     targets = sorted(chosen) if selected else wanted
     try:
-        traces.pythons()
+        traces.pythons()  # found, and their virtualenvs made, before traces run side by side
     except TraceFailed as error:
         print(error, file=sys.stderr)
+        return 1
+    except Exception as error:  # noqa: BLE001 - one line, not the tool's traceback
+        print(f"the Pythons to trace on are not ready: {_tool_error(error)}", file=sys.stderr)
         return 1
     with ThreadPoolExecutor(WORKERS) as pool:
         firsts = dict(zip(targets, pool.map(_first, targets), strict=True))
