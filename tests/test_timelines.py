@@ -673,7 +673,7 @@ def test_real_time_events_may_move_one_step_and_the_clock_events_may_not(fake, c
     assert fake.timelines(loaded(1.4, 1.4), "--check", CELL).status == 0
     assert fake.timelines(loaded(1.4, 1.4), CELL).status == 0
     assert path.read_text() == committed
-    assert "stale" not in capsys.readouterr().out
+    assert "stale: " not in capsys.readouterr().out
     assert fake.timelines(loaded(1.4, 0.0), "--check", CELL).status == 1
     assert "stale: " in capsys.readouterr().out
     assert fake.timelines(loaded(1.3, 1.3), "--check", CELL).status == 1

@@ -198,6 +198,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{'unused' if args.check else 'removed'}: {_relative(path)}")
             if not args.check:
                 path.unlink()
+    current = len(targets) - len(changed) - len(failed)
+    done = "stale" if args.check else "written"
+    print(
+        f"{len(targets)} timelines traced: {current} current, {len(changed)} {done}, {len(failed)} failed"
+    )
     if failed:
         print("\n" + report(failed, found, len(targets), args.check), file=sys.stderr)
     if args.check and (changed or unused):
