@@ -171,3 +171,40 @@ def _cheap_summary(terminalreporter, config):
         )
     for note in selection.stale_twins(about):
         terminalreporter.write_line(f"\nNote: {note}")
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """With ``-n``: the browser tests of one page run in the same test process,
+    which loads that page once for all of them (tests/browser/visits.py).
+
+    A browser test whose parameter id names a page, ``lang/path`` (``en/tasks``,
+    ``ru/404``, ``en/search``…), is grouped by those two segments; every other
+    test as ``--dist`` says: by file (``loadfile``, what ``make test`` asks
+    for), by module or class (``loadscope``), else a unit of its own. (xdist's
+    ``--dist loadgroup`` does not group under pytest 9.2, whose node ids it can
+    no longer rewrite.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    dist = config.getoption("dist", "load")
+
+    class ByPage(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            group = browser_group(nodeid)
+            if group:
+                return group
+            if dist == "loadfile":
+                return nodeid.split("::", 1)[0]
+            if dist == "loadscope":
+                return super()._split_scope(nodeid)
+            return nodeid
+
+    return ByPage(config, log)
+
+
+def browser_group(nodeid: str) -> str | None:
+    """``tests/browser/test_x.py::test_y[en/tasks]`` -> ``en/tasks``."""
+    if not nodeid.startswith("tests/browser/") or not nodeid.endswith("]"):
+        return None
+    param = nodeid[nodeid.index("[") + 1 : -1]
+    parts = param.split("/")
+    return "/".join(parts[:2]) if len(parts) >= 2 and parts[0] and parts[1] else None
