@@ -10,8 +10,9 @@ from tools.examples.batch import Batch
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
-# A test that never ends fails instead of hanging the run (tests/stuck.py).
-pytest_plugins = ["tests.stuck"]
+# A test that never ends fails instead of hanging the run (tests/stuck.py); the
+# summary says how many example runs were kept from an earlier run (tests/reuse.py).
+pytest_plugins = ["tests.stuck", "tests.reuse"]
 
 # `make test PAGE=docs/<lang>/X.md` (tests/page_selection.py): the page, and
 # which of its two sessions this is ("cheap", "slow"; None: one session for all).

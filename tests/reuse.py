@@ -1,40 +1,50 @@
-"""The run's summary says how many example runs were kept from an earlier
-test run (tools/examples/stored.py) and how many ran now, across
-pytest-xdist's test processes, and how to run everything from scratch."""
+"""The run's summary says how many example runs (tools/examples/stored.py)
+and browser visits (tests/browser/stored_visits.py) were kept from an earlier
+test run and how many were made now, across pytest-xdist's test processes,
+and how to run everything from scratch."""
 
 from __future__ import annotations
 
+from tests.browser import stored_visits
 from tools.examples import stored
 
-_seen: dict[str, set[str]] = {"kept": set(), "run": set()}
+KINDS = {"example runs": stored.used, "browser visits": stored_visits.used}
+_seen = {kind: {"kept": set(), "run": set()} for kind in KINDS}
 
 
 def pytest_sessionfinish(session):
     workeroutput = getattr(session.config, "workeroutput", None)
+    mine = {kind: {k: sorted(v) for k, v in used.items()} for kind, used in KINDS.items()}
     if workeroutput is not None:  # a pytest-xdist test process: tell the controller
-        workeroutput["example_runs"] = {k: sorted(v) for k, v in stored.used.items()}
+        workeroutput["kept"] = mine
     else:
-        _add(stored.used)
+        _add(mine)
 
 
 def pytest_testnodedown(node, error):
-    _add(getattr(node, "workeroutput", {}).get("example_runs", {}))
+    _add(getattr(node, "workeroutput", {}).get("kept", {}))
 
 
-def _add(used) -> None:
-    for kind, names in used.items():
-        _seen[kind].update(names)
+def _add(found) -> None:
+    for kind, used in found.items():
+        for k, names in used.items():
+            _seen[kind][k].update(names)
 
 
 def pytest_terminal_summary(terminalreporter):
-    run_now, kept = _seen["run"], _seen["kept"] - _seen["run"]
-    if not run_now and not kept:
+    lines = []
+    for kind, seen in _seen.items():
+        made, kept = seen["run"], seen["kept"] - seen["run"]
+        if made or kept:
+            lines.append(f"{kind}: {len(made)} made now, {len(kept)} kept from an earlier run")
+    if not lines:
         return
-    terminalreporter.section("Example runs")
-    if not stored.enabled():
-        terminalreporter.write_line(f"{len(run_now)} run now, none kept (CI=true or FRESH=1)")
-        return
-    terminalreporter.write_line(
-        f"{len(run_now)} run now; {len(kept)} kept from an earlier test run, their inputs "
-        "unchanged (.cache/outcomes/; make test FRESH=1 runs every one)"
-    )
+    terminalreporter.section("Kept from an earlier test run")
+    for line in lines:
+        terminalreporter.write_line(line)
+    if stored.enabled():
+        terminalreporter.write_line(
+            "(kept where their inputs are unchanged, in .cache/; make test FRESH=1 makes all anew)"
+        )
+    else:
+        terminalreporter.write_line("(CI=true or FRESH=1: nothing kept was used)")

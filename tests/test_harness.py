@@ -780,3 +780,12 @@ def test_code_a_page_shows_outside_a_fence_fails(tmp_path, block):
     html = built_page(site, page, tmp_path / "out").read_text()
     found = unread_blocks(site, page, html, "docs/en/page.md")
     assert found and "does not read" in found[0], found
+
+
+def test_a_run_that_wrote_no_time_log_is_read_as_nothing(tmp_path):
+    """A run that dies before its clock writes anything (a sandbox that hides
+    the files, an interpreter that does not start) shows its output, not an
+    unpacking error of the harness."""
+    from tools.examples.run import _read_log
+
+    assert _read_log(tmp_path / "none.jsonl") == ([], None, False, None, [])

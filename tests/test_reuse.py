@@ -144,3 +144,97 @@ def test_a_kept_failure_is_run_again_before_it_is_reported(runs, monkeypatch):
     monkeypatch.setattr(examples_tests, "check", check)
     examples_tests.test_example_prints_what_the_page_shows(example, run_, INTERPRETER, started)
     assert checked == ["wrong\n", "hello\n"]
+
+
+# --- browser visits (tests/browser/stored_visits.py) ---------------------------------
+
+
+def _site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    for folder, text in [
+        ("", "home"),
+        ("tasks/", "tasks"),
+        ("coroutines/", "coroutines"),
+        ("ru/", "дом"),
+        ("ru/tasks/", "задачи"),
+        ("ru/coroutines/", "корутины"),
+    ]:
+        (site / folder).mkdir(parents=True, exist_ok=True)
+        (site / folder / "index.html").write_text(text, encoding="utf-8")
+    (site / "assets").mkdir()
+    (site / "assets" / "main.css").write_text("body {}", encoding="utf-8")
+    (site / "sitemap.xml").write_text("<urlset/>", encoding="utf-8")
+    return site
+
+
+def _keys(site: Path, version: str = "156.0") -> dict[str, str]:
+    from tests.browser import stored_visits
+    from tests.browser.visits import Target
+
+    stored_visits._shared.cache_clear()
+    return {
+        page: stored_visits.key(Target(lang, path), site, version)
+        for page, (lang, path) in {
+            "en/tasks": ("en", "tasks/"),
+            "en/coroutines": ("en", "coroutines/"),
+        }.items()
+    }
+
+
+@pytest.mark.parametrize(
+    ("change", "affects"),
+    [
+        ("tasks/index.html", {"en/tasks"}),
+        ("ru/tasks/index.html", {"en/tasks"}),  # the language switcher goes there
+        ("tasks/chart.svg", {"en/tasks"}),  # a file the page shows
+        ("assets/main.css", {"en/tasks", "en/coroutines"}),
+        ("sitemap.xml", {"en/tasks", "en/coroutines"}),
+    ],
+)
+def test_a_changed_file_of_the_built_site_makes_anew_the_visits_it_affects(
+    tmp_path, change, affects
+):
+    site = _site(tmp_path)
+    before = _keys(site)
+    path = site / change
+    path.write_text((path.read_text(encoding="utf-8") if path.exists() else "") + " changed")
+    after = _keys(site)
+    assert {page for page in before if before[page] != after[page]} == affects
+
+
+def test_another_browser_or_changed_test_sources_make_every_visit_anew(tmp_path, monkeypatch):
+    from tests.browser import stored_visits
+
+    site = _site(tmp_path)
+    before = _keys(site)
+    assert all(before[p] != after for p, after in _keys(site, version="157.0").items())
+    stored_visits._sources.cache_clear()
+    real = stored_visits._sources()
+    monkeypatch.setattr(stored_visits, "_sources", lambda: real + "changed")
+    assert all(before[p] != after for p, after in _keys(site).items())
+
+
+def test_a_visit_is_kept_with_what_its_copied_programs_printed(tmp_path, monkeypatch):
+    from concurrent.futures import Future
+
+    from tests.browser import stored_visits
+    from tests.browser.copying import Copied
+    from tests.browser.visits import Visit
+    from tests.browser.website import Watch
+
+    monkeypatch.setattr(stored_visits, "STORE", tmp_path / "visits")
+    ran: Future = Future()
+    ran.set_result(["it printed 2, not 1"])
+    watch = Watch("http://127.0.0.1:1")
+    watch.pending.add(object())  # a request in flight (not kept)
+    found = Visit(watches={"desktop": watch}, copied=Copied(problems=[], runs=[("a.py", ran)]))
+    stored_visits.save("name", found)
+    kept = stored_visits.load("name")
+    assert kept.copied.all_problems() == [
+        "run as a script after copying from a.py: it printed 2, not 1"
+    ]
+    assert kept.watches["desktop"].pending == set()
+    shot = tmp_path / "shot.png"
+    found.screenshots.append(shot)
+    stored_visits.save("with-a-screenshot", found)
+    assert stored_visits.load("with-a-screenshot") is None  # its screenshot is gone

@@ -18,9 +18,11 @@ from pathlib import Path
 import pytest
 from mkdocs.config import load_config
 
+from tests.browser import stored_visits
 from tests.browser.visits import SCREENSHOT_MODES, Target, Visit, Visitor, screenshot_name
 from tests.browser.website import DESKTOP, SCREENSHOTS, Page, Watch, languages, pages_of
 from tests.browser.website import built_site as build_once
+from tests.conftest import browser_group
 from tests.page_selection import page_mark
 from tools.browser import LAUNCH_ARGS, BrowserUnavailable, ensure_chromium, serve
 from tools.site import ROOT
@@ -141,12 +143,34 @@ def visit(browser, base_url, built_site):
         if f"{old.parent.name}/{old.name}" not in current:
             old.unlink(missing_ok=True)
     visitor = Visitor(browser, base_url)
+    seen: dict[Target, Visit] = {}
+    made: dict[Target, str] = {}  # visits made now, and the names to keep them under
 
     def load(page: Page | Target) -> Visit:
-        return visitor.visit(page if isinstance(page, Target) else Target.of(page))
+        target = page if isinstance(page, Target) else Target.of(page)
+        if not stored_visits.enabled():
+            return visitor.visit(target)
+        if target not in seen:
+            name = stored_visits.key(target, built_site, browser.version)
+            kept = stored_visits.load(name)
+            if kept is None:
+                kept, made[target] = visitor.visit(target), name
+            seen[target] = kept
+        return seen[target]
 
     yield load
+    for target, name in made.items():  # kept only if every test of its page passed
+        if target.id not in FAILED_PAGES:
+            stored_visits.save(name, seen[target])
     visitor.close()
+
+
+FAILED_PAGES: set[str] = set()  # "en/tasks": a browser test of that page failed
+
+
+def pytest_runtest_logreport(report):
+    if report.failed and (page := browser_group(report.nodeid)):
+        FAILED_PAGES.add(page)
 
 
 @pytest.fixture(scope="session", autouse=True)

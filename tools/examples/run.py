@@ -91,7 +91,7 @@ def _read_log(path: Path):
     """(lines, clock at the end, stopped at the limit, seconds spent waiting,
     seconds waited for real before each line)."""
     if not path.exists():
-        return [], None, False, None
+        return [], None, False, None, []
     records = [json.loads(row) for row in path.read_text(encoding="utf-8").splitlines() if row]
     lines = [tuple(r[:3]) for r in records if r[1] in ("stdout", "stderr")]
     real = [r[3] if len(r) > 3 else 0.0 for r in records if r[1] in ("stdout", "stderr")]
