@@ -8,8 +8,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# make test FRESH=1: no example outcome kept from an earlier run is used (tools/examples/stored.py)
+export FRESH
 
-.PHONY: setup pythons faults serve serve-ru build notebook timelines test examples outputs bench bench-concurrency browser lighthouse translations lock clean
+.PHONY: setup pythons faults serve serve-ru build notebook timelines test examples outputs bench bench-loop bench-concurrency browser lighthouse translations lock clean
 
 $(INSTALLED): requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +63,10 @@ faults: pythons
 ## bench: virtual vs real clock, build and test timings (not a test)
 bench: setup
 	$(BIN)/python -m tools.bench
+
+## bench-loop: the contributor's loop, measured: fresh-clone CI, warm make test (nothing changed, one page edited), make test PAGE=, beside a CPU load (not a test; run it idle)
+bench-loop: pythons
+	$(BIN)/python -m tools.bench_loop
 
 ## bench-concurrency: threads vs asyncio, measured: the "measured" page's data file and charts (not a test)
 bench-concurrency: setup
