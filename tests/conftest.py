@@ -19,6 +19,7 @@ pytest_plugins = ["tests.stuck", "tests.reuse"]
 PAGE = os.environ.get(selection.PAGE) or None
 PHASE = os.environ.get(selection.PHASE) or None
 WANTED_RUNS = pytest.StashKey[set]()  # the example runs of the tests kept for the page
+BUILDING = pytest.StashKey["selection.Building"]()  # the cheap session's build
 _CONFIG = None
 
 
@@ -31,21 +32,33 @@ def pytest_configure(config):
     site = selection.shared_site()
     if PAGE and site is not None:
         # The build this page's run shares between its sessions: made by the
-        # first (the `built_site` fixture), read by the second's processes.
+        # first while it collects and checks the sources (the `built_site`
+        # fixture waits for it), read by the second's processes.
         from tests.browser import website
 
-        site.mkdir(parents=True, exist_ok=True)
-        website._built[:] = [site]
+        shown = site
+        if PHASE == "cheap":
+            config.stash[BUILDING] = selection.Building(site)
+            shown = site.parent / "not-built-yet"  # the browser tests' pages: none here
+        shown.mkdir(parents=True, exist_ok=True)
+        website._built[:] = [shown]
+
+
+def pytest_unconfigure(config):
+    if BUILDING in config.stash:
+        config.stash[BUILDING].wait()  # nothing left writing once the run ends
 
 
 @pytest.fixture(scope="session")
-def built_site():
+def built_site(request):
     """The whole site, every language, built once per test process (strict);
     the browser tests serve this same build. In `make test PAGE=`, built once
     for both its sessions."""
     site = selection.shared_site() if PAGE else None
     if site is None:
         return build_once()
+    if BUILDING in request.config.stash:
+        return request.config.stash[BUILDING].result()
     if not selection.is_built(site):
         selection.build_site(site)
     return site
@@ -131,16 +144,6 @@ def pytest_runtest_makereport(item, call):
             item.config.stash[FINDINGS].add(problems, found_by)
 
 
-def pytest_collectreport(report):
-    """The cheap session tells a test file it cannot collect as a problem too."""
-    if PAGE and PHASE == "cheap" and report.failed and _CONFIG is not None:
-        said = [line[1:].strip() for line in report.longreprtext.splitlines() if line[:1] == "E"]
-        last = said[-1] if said else report.longreprtext.strip().splitlines()[-1]
-        _CONFIG.stash[FINDINGS].add(
-            [f"{report.nodeid}: cannot be collected: {last}"], report.nodeid
-        )
-
-
 def pytest_runtest_logreport(report):
     """A failure told once: a test failing with the message of an earlier one
     (another Python's run of the same example, every test needing the same
@@ -158,6 +161,13 @@ def pytest_runtest_logreport(report):
 def _cheap_summary(terminalreporter, config):
     findings = config.stash[FINDINGS]
     about = selection.subject(PAGE)
+    for report in terminalreporter.stats.get("error", []):  # a test file it cannot collect
+        if getattr(report, "when", None) == "collect":
+            said = [
+                line[1:].strip() for line in report.longreprtext.splitlines() if line[:1] == "E"
+            ]
+            last = said[-1] if said else report.longreprtext.strip().splitlines()[-1]
+            findings.add([f"{report.nodeid or '.'}: cannot be collected: {last}"], report.nodeid)
     if findings:
         count = len(findings.lines(about.twins)) // 2
         terminalreporter.section(f"make test PAGE={PAGE}: {count} problem{'s' * (count > 1)}")
@@ -187,6 +197,8 @@ def pytest_xdist_make_scheduler(config, log):
     from xdist.scheduler import LoadScopeScheduling
 
     dist = config.getoption("dist", "load")
+    if PAGE and PHASE == "slow":  # in the order the test processes collected them
+        config.option.loadscopereorder = False  # (the slowest first: page_selection.py)
 
     class ByPage(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:

@@ -302,6 +302,24 @@ def per_built_page(item) -> bool:
     return bool({"site_page", "any_page"} & set(getattr(item, "fixturenames", ())))
 
 
+# The slowest tests of a page's run, started first so that the two test
+# processes end together (the others follow in the order they were collected).
+FIRST = ("tests/test_notebook.py", "tests/test_html.py")
+
+
+def first_the_longest(items: list, root: Path = ROOT) -> list:
+    """``items`` with those of :data:`FIRST` ahead, in its order."""
+
+    def rank(item) -> int:
+        try:
+            path = item.path.resolve().relative_to(root).as_posix()
+        except ValueError:
+            return len(FIRST)
+        return FIRST.index(path) if path in FIRST else len(FIRST)
+
+    return sorted(items, key=rank)
+
+
 def select(items: list, about: Subject, phase: str | None) -> tuple[list, list]:
     """``(kept, dropped)``: the tests about the page, of the phase (``cheap``:
     the cheap ones, those that read the sources first; ``slow``: the others;
@@ -315,6 +333,8 @@ def select(items: list, about: Subject, phase: str | None) -> tuple[list, list]:
         (kept if wanted else dropped).append(item)
     if phase == "cheap":
         kept.sort(key=needs_build)  # stable: the sources, then the built site
+    elif phase == "slow":
+        kept = first_the_longest(kept)
     return kept, dropped
 
 
@@ -524,6 +544,32 @@ def build_site(site_dir: Path, root: Path = ROOT) -> None:
         for lang, _ in others:
             shutil.move(Path(apart) / prefix(lang), site_dir / prefix(lang))
             share_assets(site_dir, prefix(lang))
+
+
+class Building:
+    """:func:`build_site`, started now in a thread of its own."""
+
+    def __init__(self, site_dir: Path, root: Path = ROOT):
+        import threading
+
+        self.site_dir, self._error = site_dir, None
+        self._thread = threading.Thread(target=self._build, args=(root,), daemon=True)
+        self._thread.start()
+
+    def _build(self, root: Path) -> None:
+        try:
+            build_site(self.site_dir, root)
+        except Exception as error:  # noqa: BLE001 - raised where the build is waited for
+            self._error = error
+
+    def wait(self) -> None:
+        self._thread.join()
+
+    def result(self) -> Path:
+        self.wait()
+        if self._error is not None:
+            raise self._error
+        return self.site_dir
 
 
 def shared_site() -> Path | None:

@@ -14,8 +14,10 @@ import pytest
 from tests.browser.website import language, load
 from tools.notebook import FILE_NAME
 
-# What these tests are about, for make test PAGE= (tests/page_selection.py).
-pytestmark = pytest.mark.about("notebook")
+# What these tests are about, for make test PAGE= (tests/page_selection.py): how
+# the notebook page is reached, coloured and downloaded, whatever snippets it shows
+# (tests/test_notebook.py checks what it shows).
+pytestmark = pytest.mark.about("nothing")
 
 PAGE = Path(FILE_NAME).stem  # "notebook"
 CELL_BACKGROUND = "e => getComputedStyle(e).backgroundColor"
