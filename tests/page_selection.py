@@ -25,14 +25,15 @@ tests/test_timelines.py are declared here, in :data:`DECLARED_HERE`.
 1. the cheap checks, in one process (``PAGE_PHASE=cheap``): those that read the
    sources (twins and the order of their includes, the nav, translation
    stamps, the timelines' traces by hash and their placement, exercises,
-   fences); then, if they all passed, the site build (every language at
-   once) and the checks of the built site (links to and from the page, edit
-   links, heads, search indexes). If any fails, each problem is printed once
-   and the run stops: no example has run, no browser has started.
+   fences); then, if they all passed, the checks of the built site (the
+   strict build itself, links to and from the page, edit links, heads,
+   search indexes), on the build made meanwhile (every language at once).
+   If any fails, each problem is printed once and the run stops: no example
+   has run, no browser has started.
 2. the rest about the page (``PAGE_PHASE=slow``, ``-n 2``): its examples on
    every Python and in real time, its browser checks in both languages, the
-   validators, the notebook; on session 1's build, and running only the
-   page's examples.
+   validators, the notebook; on session 1's build, starting only the page's
+   example runs, the slowest tests first.
 """
 
 from __future__ import annotations
@@ -65,9 +66,8 @@ PAGE = "PAGE"  # docs/<lang>/X.md
 PHASE = "PAGE_PHASE"  # "cheap" or "slow"; unset: both, in one session
 WORK = "PAGE_WORK"  # the run's directory: the shared build (site/) and the plan
 SLOW_FILES = "slow-files"  # in WORK: the test files session 2 runs, one a line
-DUMP = (
-    "PAGE_SELECTION_DUMP"  # a file: what every collected test says (tests/test_page_selection.py)
-)
+# A file: what every collected test says it is about (tests/test_page_selection.py).
+DUMP = "PAGE_SELECTION_DUMP"
 
 
 # --- what a test is about ------------------------------------------------------------
