@@ -588,6 +588,7 @@ def is_built(site: Path) -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("page", help="docs/<lang>/NAME.md")
+    parser.add_argument("--cheap-only", action="store_true", help="stop after the cheap checks")
     args = parser.parse_args(argv)
     try:
         about = subject(args.page)
@@ -605,7 +606,7 @@ def main(argv: list[str] | None = None) -> int:
             env={**env, PHASE: "cheap"},
             check=False,
         )
-        if first.returncode != 0:
+        if first.returncode != 0 or args.cheap_only:
             return first.returncode
         files = (Path(work) / SLOW_FILES).read_text(encoding="utf-8").split()
         if not files:

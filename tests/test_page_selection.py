@@ -271,7 +271,7 @@ def _page_run(copy: Copy, page: str) -> subprocess.CompletedProcess:
     shutil.copy(ROOT / "CONTRIBUTING.ru.md", copy.root / "CONTRIBUTING.ru.md")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAGE")}
     return subprocess.run(
-        [sys.executable, "-m", "tests.page_selection", page],
+        [sys.executable, "-m", "tests.page_selection", page, "--cheap-only"],
         cwd=copy.root,
         env=env,
         capture_output=True,
