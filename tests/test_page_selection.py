@@ -243,6 +243,16 @@ def test_a_problem_found_by_several_checks_is_told_once():
     ]
 
 
+def test_a_failure_alike_on_every_python_is_one():
+    shown = "docs/en/x.md:3 (snippets/x.py; python x.py, Python {}): the printed output differs"
+    assert selection.same_failure(shown.format("3.11.7")) == selection.same_failure(
+        shown.format("3.13.0")
+    )
+    assert selection.same_failure(shown.format("3.11.7")) != selection.same_failure(
+        shown.format("3.11.7").replace("x.md:3", "x.md:4")
+    )
+
+
 def test_a_failed_build_names_the_page_and_line_of_a_broken_link(tmp_path):
     (tmp_path / "docs" / "en").mkdir(parents=True)
     (tmp_path / "docs" / "en" / "x.md").write_text("# X\n\nSee [it](nowhere.md).\n")
