@@ -46,7 +46,7 @@ def pytest_configure(config):
 
 def pytest_unconfigure(config):
     if BUILDING in config.stash:
-        config.stash[BUILDING].wait()  # nothing left writing once the run ends
+        config.stash[BUILDING].stop()  # nothing left writing once the run ends
 
 
 @pytest.fixture(scope="session")

@@ -546,30 +546,53 @@ def build_site(site_dir: Path, root: Path = ROOT) -> None:
             share_assets(site_dir, prefix(lang))
 
 
+BUILD_IN_A_PROCESS = """
+import sys
+from pathlib import Path
+
+from tests.page_selection import build_site
+from tools.site import BuildFailed
+
+try:
+    build_site(Path(sys.argv[1]))
+except BuildFailed as failed:
+    print(failed)
+    sys.exit(1)
+"""
+
+
 class Building:
-    """:func:`build_site`, started now in a thread of its own."""
+    """:func:`build_site`, started now in a process of its own: what it logs
+    is told when the build is used (a failure as :class:`BuildFailed`), and
+    nothing if it is not; :meth:`stop` ends it where it is."""
 
     def __init__(self, site_dir: Path, root: Path = ROOT):
-        import threading
-
-        self.site_dir, self._error = site_dir, None
-        self._thread = threading.Thread(target=self._build, args=(root,), daemon=True)
-        self._thread.start()
-
-    def _build(self, root: Path) -> None:
-        try:
-            build_site(self.site_dir, root)
-        except Exception as error:  # noqa: BLE001 - raised where the build is waited for
-            self._error = error
-
-    def wait(self) -> None:
-        self._thread.join()
+        self.site_dir = site_dir
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", BUILD_IN_A_PROCESS, str(site_dir)],
+            cwd=root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,  # its mkdocs processes with it
+        )
 
     def result(self) -> Path:
-        self.wait()
-        if self._error is not None:
-            raise self._error
+        from tools.site import BuildFailed
+
+        failed, log = self._process.communicate()
+        if self._process.returncode:
+            raise BuildFailed(failed.strip() or log.strip())
+        if log.strip():
+            print(log.strip(), file=sys.stderr)
         return self.site_dir
+
+    def stop(self) -> None:
+        if self._process.poll() is None:
+            import signal
+
+            os.killpg(self._process.pid, signal.SIGTERM)
+        self._process.communicate()
 
 
 def shared_site() -> Path | None:
