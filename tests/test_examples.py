@@ -15,7 +15,7 @@ import subprocess
 import pytest
 
 from tests.page_selection import page_mark
-from tools.examples import pythons, sandbox
+from tools.examples import pythons, sandbox, stored
 from tools.examples.check import check, check_real_time
 from tools.examples.pages import collect
 from tools.examples.run import SITEDIR
@@ -91,8 +91,8 @@ def test_example_prints_what_the_page_shows(example, run, interpreter, started):
         pytest.skip(f"{example.where}: {example.skip_reason}")
     outcome = started.outcome(example, run, interpreter, "virtual")
     problems = check(example, run, outcome, interpreter.minor)
-    if problems and started.reused(example, run, interpreter, "virtual"):
-        # kept from an earlier test run: a failure is only ever told of a fresh run
+    if problems and (stored.enabled() or started.reused(example, run, interpreter, "virtual")):
+        # it may be kept from an earlier test run: a failure is only told of a fresh run
         outcome = started.rerun(example, run, interpreter, "virtual")
         problems = check(example, run, outcome, interpreter.minor)
     assert not problems, "\n\n".join(problems)
