@@ -11,8 +11,9 @@ from tools.examples.batch import Batch
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 # A test that never ends fails instead of hanging the run (tests/stuck.py); the
-# summary says how many example runs were kept from an earlier run (tests/reuse.py).
-pytest_plugins = ["tests.stuck", "tests.reuse"]
+# summary says how many tests, example runs and browser visits were kept from
+# an earlier run (tests/kept.py, tests/reuse.py).
+pytest_plugins = ["tests.stuck", "tests.kept", "tests.reuse", "pytester"]
 
 # `make test PAGE=docs/<lang>/X.md` (tests/page_selection.py): the page, and
 # which of its two sessions this is ("cheap", "slow"; None: one session for all).
@@ -99,15 +100,19 @@ FAILURES = pytest.StashKey[dict]()  # a failure's message -> the first test that
 def pytest_collection_modifyitems(config, items):
     """``make test PAGE=docs/en/tasks.md``: only the tests about that page and
     its twins (tests/page_selection.py), those of this session's phase."""
+    from tests.kept import leave_out_kept  # a plugin of this file's (pytest_plugins)
+
     if dump := os.environ.get(selection.DUMP):  # what every test says it is about
         selection.dump(items, Path(dump))
     if not PAGE:
+        if leave_out_kept(config, items):
+            config.stash[WANTED_RUNS] = selection.runs_of(items)
         return
     try:
         about = selection.subject(PAGE)
     except ValueError as error:
         raise pytest.UsageError(str(error)) from None
-    kept, dropped = selection.select(items, about, PHASE)
+    chosen, dropped = selection.select(items, about, PHASE)
     if PHASE == "cheap" and (site := selection.shared_site()) is not None:
         # The files the second session runs: its tests', and those of the
         # tests of every built page, which this session has not built yet.
@@ -115,9 +120,10 @@ def pytest_collection_modifyitems(config, items):
         later = [item for item in items if selection.per_built_page(item)]
         files = dict.fromkeys(str(item.path.relative_to(config.rootpath)) for item in slow + later)
         (site.parent / selection.SLOW_FILES).write_text("\n".join(files), encoding="utf-8")
-    items[:] = kept
+    items[:] = chosen
     config.hook.pytest_deselected(items=dropped)
-    config.stash[WANTED_RUNS] = selection.runs_of(kept)
+    leave_out_kept(config, items)
+    config.stash[WANTED_RUNS] = selection.runs_of(items)
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import kept, reuse
 from tools.examples import batch, pythons, stored
 from tools.examples.pages import Example, Run
 from tools.examples.run import Outcome
@@ -238,3 +239,172 @@ def test_a_visit_is_kept_with_what_its_copied_programs_printed(tmp_path, monkeyp
     found.screenshots.append(shot)
     stored_visits.save("with-a-screenshot", found)
     assert stored_visits.load("with-a-screenshot") is None  # its screenshot is gone
+
+
+# --- whole tests kept (tests/kept.py) ------------------------------------------------------
+
+
+class _Item:
+    """What tests/kept.py reads of a collected test."""
+
+    def __init__(self, nodeid, mark=None, path="tests/test_x.py", fixtures=()):
+        self.nodeid, self.name, self.originalname = nodeid, nodeid, nodeid
+        self.path, self.fixturenames, self._mark = kept.ROOT / path, fixtures, mark
+
+    def get_closest_marker(self, name):
+        return self._mark
+
+
+ITEMS = {
+    "about nothing": _Item("nothing", pytest.mark.about("nothing").mark),
+    "about the site": _Item("site", pytest.mark.about("site").mark),
+    "about coroutines": _Item("coroutines", pytest.mark.about(page="docs/ru/coroutines.md").mark),
+    "about tasks": _Item("tasks", pytest.mark.about(page="docs/en/tasks.md").mark),
+    "about a snippet": _Item(
+        "snippet", pytest.mark.about(snippets=["tasks/await_the_task.py"]).mark
+    ),
+    "about the notebook": _Item("notebook", pytest.mark.about("notebook").mark),
+    "coroutines in the browser": _Item(
+        "browser", pytest.mark.about(page="docs/en/coroutines.md").mark, "tests/browser/test_x.py"
+    ),
+    "coroutines as built": _Item(
+        "built", pytest.mark.about(page="docs/en/coroutines.md").mark, fixtures=("built_site",)
+    ),
+}
+ALL_THE_PAGES = {
+    "about nothing",
+    "about the site",
+    "coroutines in the browser",
+    "coroutines as built",
+}
+
+
+DIGEST_OF = kept._digest_of  # what tests/kept.py reads of a file (cached)
+CACHED = (kept._files, DIGEST_OF, kept.machinery, kept.all_pages, kept._shared, kept.family)
+
+
+@pytest.fixture
+def digests():
+    """tests/kept.py's digests made anew, before and after."""
+    for function in (*CACHED, kept.machine):
+        function.cache_clear()
+    yield
+    for function in (*CACHED, kept.machine):
+        function.cache_clear()
+
+
+def _names(monkeypatch, changed=frozenset(), machine=None) -> dict[str, str]:
+    """Each of :data:`ITEMS`' names, with the files ``changed`` changed."""
+    for function in CACHED:
+        function.cache_clear()
+    monkeypatch.setattr(
+        kept, "_digest_of", lambda name: DIGEST_OF(name) + (b"changed" if name in changed else b"")
+    )
+    if machine is not None:
+        monkeypatch.setattr(kept, "machine", lambda: machine)
+    return {what: kept.result_name(item) for what, item in ITEMS.items()}
+
+
+@pytest.mark.parametrize(
+    ("changed", "rerun"),
+    [
+        ("docs/en/coroutines.md", ALL_THE_PAGES | {"about coroutines"}),
+        ("docs/ru/tasks.md", ALL_THE_PAGES | {"about tasks"}),
+        ("snippets/tasks/await_the_task.py", set(ITEMS) - {"about coroutines"}),
+        ("snippets/coroutines/coroutine_is_inert.py", ALL_THE_PAGES | {"about coroutines"}),
+        ("notebooks/lesson.ru.md", ALL_THE_PAGES | {"about the notebook"}),
+        ("docs/data/bench_loop.json", set(ITEMS)),  # a file of the pages that no page owns
+        ("docs/traces/tasks/await_the_task.json", set(ITEMS)),
+        ("tools/site.py", set(ITEMS)),  # the machinery
+        ("tests/conftest.py", set(ITEMS)),
+        ("requirements.lock", set(ITEMS)),
+    ],
+)
+def test_a_changed_file_runs_again_exactly_the_tests_it_can_affect(
+    digests, monkeypatch, changed, rerun
+):
+    assert changed in kept._files(), f"{changed} is not a file of the repository any more"
+    before = _names(monkeypatch)
+    after = _names(monkeypatch, changed={changed})
+    assert {what for what in ITEMS if before[what] != after[what]} == rerun
+
+
+def test_another_machine_runs_every_test_again(digests, monkeypatch):
+    before = _names(monkeypatch, machine="3.12.1 here")
+    after = _names(monkeypatch, machine="3.12.2 here")
+    assert all(before[what] != after[what] for what in ITEMS)
+
+
+def test_the_machine_is_the_pythons_the_browser_and_the_tools_found(digests, monkeypatch):
+    from tools.examples import pythons
+
+    before = kept.machine()
+    found, missing = pythons.discover()
+    newer = tuple(dataclasses.replace(p, version=(*p.version[:2], 99)) for p in found)
+    monkeypatch.setattr(pythons, "discover", lambda: (newer, missing))
+    kept.machine.cache_clear()
+    assert kept.machine() != before
+
+
+PLANTED = """
+import os
+
+def test_passes():
+    pass
+
+def test_fails_unless_fixed():
+    assert os.environ.get("PLANTED_FIXED") == "1", "planted failure"
+"""
+
+
+@pytest.fixture
+def planted(pytester, monkeypatch, tmp_path):
+    """A test file of two tests, one failing until ``PLANTED_FIXED=1``, run
+    with the keeping of tests/kept.py (its store in a temporary folder)."""
+    monkeypatch.setattr(kept, "STORE", tmp_path / "results")
+    for variable in ("CI", "FRESH", "PLANTED_FIXED"):
+        monkeypatch.delenv(variable, raising=False)
+    pytester.makeconftest(
+        "from tests.kept import leave_out_kept\n\n"
+        "def pytest_collection_modifyitems(config, items):\n"
+        "    leave_out_kept(config, items)\n"
+    )
+    pytester.makepyfile(test_planted=PLANTED)
+
+    def run():
+        # The planted session counts in this process's tallies: keep them apart.
+        tallies = [kept.used, *reuse._seen.values()]
+        saved = [{k: set(v) for k, v in tally.items()} for tally in tallies]
+        for tally in tallies:
+            for names in tally.values():
+                names.clear()
+        try:
+            return pytester.runpytest("-p", "tests.kept", "-p", "tests.reuse")
+        finally:
+            for tally, before in zip(tallies, saved, strict=True):
+                for k, names in before.items():
+                    tally[k].clear()
+                    tally[k].update(names)
+
+    return run
+
+
+def test_a_failure_is_never_kept_and_a_pass_is(planted, monkeypatch):
+    first = planted()
+    first.assert_outcomes(passed=1, failed=1)
+    second = planted()  # the pass kept; the failure run again, failing again
+    second.assert_outcomes(failed=1)
+    second.stdout.fnmatch_lines(["*planted failure*", "tests: 0 passed now, 1 kept*"])
+    monkeypatch.setenv("PLANTED_FIXED", "1")
+    planted().assert_outcomes(passed=1)
+    everything_kept = planted()
+    assert everything_kept.ret == pytest.ExitCode.OK  # not "no tests ran"
+    everything_kept.stdout.fnmatch_lines(["tests: 0 passed now, 2 kept from an earlier run"])
+
+
+@pytest.mark.parametrize("setting", [("CI", "true"), ("FRESH", "1")])
+def test_ci_and_fresh_run_every_test(planted, monkeypatch, setting):
+    monkeypatch.setenv("PLANTED_FIXED", "1")
+    planted().assert_outcomes(passed=2)
+    monkeypatch.setenv(*setting)
+    planted().assert_outcomes(passed=2)
