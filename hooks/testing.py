@@ -34,6 +34,7 @@ from hooks.russian import plural
 
 MARK = re.compile(r"<!-- testing:(?P<name>[a-z]+) -->")
 BENCH = ROOT / "docs" / "data" / "bench.json"
+LOOP = ROOT / "docs" / "data" / "bench_loop.json"
 
 TEXT = {
     "en": {
@@ -75,6 +76,23 @@ TEXT = {
         },
         "elsewhen": " (measured on {date}, {cpus})",
         "no_figures": "(`make bench` has not been run on this checkout yet.)",
+        "loop": (
+            "Measured by `make bench-loop` on {date} ({cpus}):\n\n"
+            "| what a contributor waits for | time |\n|---|---|\n"
+            "| `.ci/run` on a fresh clone: every test from scratch, as CI runs them | {fresh} |\n"
+            "| `make test` again, nothing changed | {nothing} |\n"
+            "| `make test` after an edit of one page in both languages | {edited} |\n"
+            "| `make test PAGE=docs/en/coroutines.md` after an edit of that page | "
+            "{coroutines} |\n"
+            "| `make test PAGE=docs/en/tasks.md` after an edit of that page | {tasks} |\n"
+            "| `.ci/run` on fresh clones, {runs} {w_times} in a row, beside eight busy processes | "
+            "{loaded} |"
+        ),
+        "loop_failed": "{s} s, failed",
+        "loop_runs": "{runs}, {passed}",
+        "loop_all_passed": "all passed",
+        "loop_some_failed": "{failed} of {count} failed",
+        "no_loop": "(`make bench-loop` has not been run on this checkout yet.)",
         "not_measured": "not measured yet",
     },
     "ru": {
@@ -115,6 +133,23 @@ TEXT = {
         },
         "elsewhen": " (замерено {date}, {cpus})",
         "no_figures": "(`make bench` в этой копии проекта ещё не запускали.)",
+        "loop": (
+            "Замерено командой `make bench-loop` {date} ({cpus}):\n\n"
+            "| чего ждёт автор правки | сколько |\n|---|---|\n"
+            "| `.ci/run` на свежей копии: все тесты с нуля, как в CI | {fresh} |\n"
+            "| `make test` ещё раз, когда ничего не изменилось | {nothing} |\n"
+            "| `make test` после правки одной страницы на обоих языках | {edited} |\n"
+            "| `make test PAGE=docs/en/coroutines.md` после правки этой страницы | "
+            "{coroutines} |\n"
+            "| `make test PAGE=docs/en/tasks.md` после правки этой страницы | {tasks} |\n"
+            "| `.ci/run` на свежих копиях {runs} {w_times} подряд, рядом с восемью "
+            "процессами, занятыми счётом | {loaded} |"
+        ),
+        "loop_failed": "{s} с, упал",
+        "loop_runs": "{runs}, {passed}",
+        "loop_all_passed": "все прошли",
+        "loop_some_failed": "{w_failed} {failed} из {count}",
+        "no_loop": "(`make bench-loop` в этой копии проекта ещё не запускали.)",
         "not_measured": "ещё не замерено",
     },
 }
@@ -375,11 +410,74 @@ def figures(lang: str, data: dict | None = None) -> str:
     )
 
 
+def _took(result: dict | None, lang: str) -> str:
+    """One figure of bench_loop.json: "6.6 s" (or "… failed")."""
+    words = TEXT[lang]
+    if not result:
+        return words["not_measured"]
+    unit = " с" if lang == "ru" else " s"
+    if result.get("ok"):
+        return f"{_number(result['s'], lang)}{unit}"
+    return words["loop_failed"].format(s=_number(result["s"], lang))
+
+
+def loop(lang: str, data: dict | None = None) -> str:
+    """The table of the last ``make bench-loop`` (``data``: LOOP's content)."""
+    from hooks import measured
+
+    words = TEXT[lang]
+    if data is None:
+        if not LOOP.is_file():
+            return words["no_loop"]
+        data = json.loads(LOOP.read_text(encoding="utf-8"))
+    unit = " с" if lang == "ru" else " s"
+    loaded = data.get("beside_a_load") or {}
+    runs = loaded.get("runs", [])
+    if runs:
+        seconds = [run["s"] for run in runs]
+        failed = sum(not run["ok"] for run in runs)
+        passed = (
+            words["loop_all_passed"]
+            if not failed
+            else words["loop_some_failed"].format(
+                failed=failed, count=len(runs), w_failed=plural(failed, "упал", "упали", "упали")
+            )
+        )
+        span = _number(min(seconds), lang)
+        if max(seconds) != min(seconds):
+            span += f"–{_number(max(seconds), lang)}"
+        loaded_text = words["loop_runs"].format(runs=span + unit, passed=passed)
+    else:
+        loaded_text = words["not_measured"]
+    return words["loop"].format(
+        date=measured.spoken_date(data["date"], lang),
+        cpus=measured.counted(data["cpus"], "cpus", lang),
+        fresh=_took(data.get("fresh_clone_ci"), lang),
+        nothing=_took(data.get("warm_nothing_changed"), lang),
+        edited=_took(data.get("warm_one_page_edited"), lang),
+        coroutines=_took(data.get("page_coroutines"), lang),
+        tasks=_took(data.get("page_tasks"), lang),
+        runs=len(runs) or "?",
+        w_times=(
+            plural(len(runs), "раз", "раза", "раз")
+            if lang == "ru"
+            else ("run" if len(runs) == 1 else "runs")
+        ),
+        loaded=loaded_text,
+    )
+
+
 def on_page_markdown(markdown, page, config, files):
     if "<!-- testing:" not in markdown:
         return markdown
     lang = config["theme"]["language"] if config["theme"]["language"] in TEXT else "en"
-    makers = {"counts": counts, "faults": faults, "tools": tools, "figures": figures}
+    makers = {
+        "counts": counts,
+        "faults": faults,
+        "tools": tools,
+        "figures": figures,
+        "loop": loop,
+    }
 
     def replace(match: re.Match) -> str:
         name = match.group("name")

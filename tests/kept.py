@@ -16,8 +16,9 @@ of its node id and everything it can depend on:
   nor runs in the browser depends on less: that page and its twins, the
   snippets they include, and every file of those folders that is not a page,
   a snippet or a notebook source (data, traces, pictures). A test about
-  "nothing" still depends on all the pages: many such tests work on a copy of
-  the repository.
+  "nothing" still depends on all the pages (many such tests work on a copy of
+  the repository), unless its file is one of :data:`PAGE_FREE`, which read no
+  page at all (tests/test_reuse.py runs them in a copy without any).
 
 A kept test is not run again: it is left out of the session, and the summary
 says how many were kept (tests/reuse.py). Only passes are kept, so a failure
@@ -46,6 +47,11 @@ from tools.examples.stored import enabled
 ROOT = Path(__file__).resolve().parents[1]
 STORE = ROOT / ".cache" / "results"
 PAGES = ("docs", "snippets", "notebooks")  # the folders a page edit touches
+# Test files that read no page, snippet or notebook of the repository: what they
+# check they plant in a temporary folder.
+PAGE_FREE = {
+    "tests/test_stuck_guard.py": "plants stuck tests and runs them in a temporary folder",
+}
 RESULT_NAME = pytest.StashKey[str]()
 PASSED = pytest.StashKey[bool]()
 
@@ -179,9 +185,12 @@ def pages_part(item) -> str:
     """What of the pages ``item`` depends on (see the module's doc)."""
     mark = selection.declared(item)
     try:
-        in_browser = Path(item.path).resolve().relative_to(ROOT).parts[:2] == ("tests", "browser")
+        path = Path(item.path).resolve().relative_to(ROOT)
     except ValueError:  # a test outside the repository (a planted one): all the pages
         return all_pages()
+    if path.as_posix() in PAGE_FREE:
+        return ""
+    in_browser = path.parts[:2] == ("tests", "browser")
     if mark is None or in_browser or selection.needs_build(item):
         return all_pages()
     files = _family_files(mark)

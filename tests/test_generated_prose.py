@@ -283,3 +283,58 @@ def test_the_built_testing_page_names_the_examples_clock(built_site, lang):
     assert not re.search(r"honest|честн", text, re.IGNORECASE)
     assert ("the examples' clock" if lang == "en" else "часах примеров") in text
     assert re.sub(r"[`*]", "", testing.figures(lang).splitlines()[0]) in text
+
+
+LOOP = {
+    "date": "2026-12-08",
+    "cpus": 2,
+    "fresh_clone_ci": {"s": 270.5, "ok": True},
+    "warm_nothing_changed": {"s": 6.6, "ok": True},
+    "warm_one_page_edited": {"s": 61.0, "ok": False},
+    "page_coroutines": {"s": 15.2, "ok": True},
+    "page_tasks": {"s": 31.0, "ok": True},
+    "beside_a_load": {"ok": False, "runs": [{"s": 400.1, "ok": True}, {"s": 512.0, "ok": False}]},
+}
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown"),
+    [
+        (
+            "en",
+            [
+                "on 8 December 2026 (2 CPUs)",
+                "| `.ci/run` on a fresh clone: every test from scratch, as CI runs them | 270.5 s |",
+                "| `make test` again, nothing changed | 6.6 s |",
+                "| `make test` after an edit of one page in both languages | 61.0 s, failed |",
+                "| `make test PAGE=docs/en/tasks.md` after an edit of that page | 31.0 s |",
+                "2 runs in a row, beside eight busy processes | 400.1–512.0 s, 1 of 2 failed |",
+            ],
+        ),
+        (
+            "ru",
+            [
+                "8 декабря 2026 года (2 процессора)",
+                "| `make test` ещё раз, когда ничего не изменилось | 6,6 с |",
+                "| `make test` после правки одной страницы на обоих языках | 61,0 с, упал |",
+                "на свежих копиях 2 раза подряд",
+                "| 400,1–512,0 с, упал 1 из 2 |",
+            ],
+        ),
+    ],
+)
+@pytest.mark.about(page="docs/en/how-tested.md", cheap=True)
+def test_the_loop_figures_say_what_the_data_say_failures_included(lang, shown):
+    text = testing.loop(lang, LOOP).replace("\u00a0", " ")
+    for part in shown:
+        assert part in text, text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.about(page="docs/en/how-tested.md", cheap=True)
+def test_the_built_testing_page_shows_the_committed_loop_figures(built_site, lang):
+    data = json.loads(testing.LOOP.read_text(encoding="utf-8"))
+    text = _text(built_site, lang, "how-tested")
+    for key in ("fresh_clone_ci", "warm_nothing_changed", "page_coroutines"):
+        assert testing._took(data[key], lang) in text, key
+    assert re.sub(r"[`*]", "", testing.loop(lang).splitlines()[0]) in text

@@ -8,6 +8,10 @@ run everything from scratch.
 from __future__ import annotations
 
 import dataclasses
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -408,3 +412,46 @@ def test_ci_and_fresh_run_every_test(planted, monkeypatch, setting):
     planted().assert_outcomes(passed=2)
     monkeypatch.setenv(*setting)
     planted().assert_outcomes(passed=2)
+
+
+def test_the_test_files_said_to_read_no_page_pass_without_any(tmp_path):
+    """tests/kept.py keeps the tests of PAGE_FREE's files whatever the pages
+    say: they pass in a copy of the repository with no page, snippet or
+    notebook at all."""
+    copy = tmp_path / "repository"
+    left_out = {".git", ".venv", ".cache", "site", "node_modules", "__pycache__"}
+    shutil.copytree(
+        kept.ROOT,
+        copy,
+        ignore=lambda folder, names: [
+            n for n in names if n in left_out or (Path(folder) == kept.ROOT and n in kept.PAGES)
+        ],
+    )
+    (copy / ".cache").mkdir()
+    (copy / ".cache" / "pythons").symlink_to(kept.ROOT / ".cache" / "pythons")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-n",
+            "0",
+            "-p",
+            "no:cacheprovider",
+            *kept.PAGE_FREE,
+        ],
+        cwd=copy,
+        env={**os.environ, "FRESH": "1", "PYTHONDONTWRITEBYTECODE": "1"},
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert not any((copy / folder).exists() for folder in kept.PAGES)
+    assert done.returncode == 0, (
+        "a test file that tests/kept.py's PAGE_FREE says reads no page failed without the "
+        "pages: take it out of PAGE_FREE (its tests then run again after any page edit)\n"
+        + done.stdout[-4000:]
+        + done.stderr[-2000:]
+    )

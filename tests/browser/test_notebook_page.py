@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.website import language, load
 from tools.notebook import FILE_NAME
@@ -48,9 +49,15 @@ def test_notebook_page_by_instant_navigation_in_light_and_dark_with_its_download
     assert tab.evaluate("!!customElements.get('clipboard-copy')"), (
         "the notebook's script did not run"
     )
-    # Its JupyterLab stylesheet (in the head, not the content) came along.
+    # Its JupyterLab stylesheet (in the head, not the content) came along; it
+    # applies once loaded, which may be after the cells are in the page.
     layout = "getComputedStyle(document.querySelector('.jp-Cell-inputWrapper')).display"
-    assert tab.evaluate(layout) == "flex", "the notebook's stylesheet is not applied"
+    try:
+        tab.wait_for_function(f"{layout} === 'flex'", timeout=10_000)
+    except PlaywrightTimeout:
+        raise AssertionError(
+            f"the notebook's stylesheet is not applied after 10 s (display: {tab.evaluate(layout)})"
+        ) from None
 
     code = tab.locator(".jupyter-wrapper .jp-InputArea-editor").first
     output = tab.locator(".jupyter-wrapper .jp-RenderedText pre").first
