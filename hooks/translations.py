@@ -17,8 +17,8 @@ notebook page.
 
 As an mkdocs hook (listed in mkdocs.yml) it adds that notice. As a command:
 
-    python -m hooks.translations            # list out-of-date translations
-    python -m hooks.translations --stamp docs/ru/tasks.md   # after updating it
+    .venv/bin/python -m hooks.translations            # list out-of-date translations
+    .venv/bin/python -m hooks.translations --stamp docs/ru/tasks.md   # after updating it
 """
 
 from __future__ import annotations
@@ -288,7 +288,7 @@ def main() -> int:
         print(
             f"{translation.shown}: out of date ({why}); compare with "
             f"{translation.english.relative_to(ROOT).as_posix()}, update the translation, "
-            f"then run: python -m hooks.translations --stamp {translation.shown}"
+            f"then run: .venv/bin/python -m hooks.translations --stamp {translation.shown}"
         )
     if not stale:
         print(f"all {len(translations())} translations are up to date")

@@ -517,7 +517,7 @@ def stale_twins(about: Subject) -> list[str]:
             notes.append(
                 f"{translation.shown} is older than {_relative(translation.english)} "
                 f"(translated from {recorded}, English is now {current}): readers see a notice. "
-                f"Update it, then run: python -m hooks.translations --stamp {translation.shown}"
+                f"Update it, then run: .venv/bin/python -m hooks.translations --stamp {translation.shown}"
             )
     return notes
 

@@ -5,6 +5,7 @@ the one the harness prints."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import subprocess
 import sys
@@ -64,6 +65,9 @@ def test_every_command_exists(guide):
                         problems.append(f"{guide}: `{command}`: {module} has no {option}")
             elif not tool.exists():
                 problems.append(f"{guide}: `{command}`: {words[0]} is not installed by make setup")
+        elif words[0] == "python3" and words[1] == "-m":
+            if importlib.util.find_spec(words[2]) is None:
+                problems.append(f"{guide}: `{command}`: no module {words[2]}")
         elif words[0] != "git":
             problems.append(f"{guide}: `{command}`: a command this test does not know")
     assert not problems, "\n".join(problems)
@@ -89,3 +93,29 @@ def test_the_guides_link_each_other():
     assert "CONTRIBUTING.ru.md" in (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     assert "CONTRIBUTING.md" in (ROOT / "CONTRIBUTING.ru.md").read_text(encoding="utf-8")
     assert "CONTRIBUTING.md" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("guide", GUIDES)
+def test_the_virtualenv_is_made_before_a_command_uses_it(guide):
+    """A newcomer runs the commands in order: the first that needs ``.venv``
+    comes after one that makes it (every ``make`` target does)."""
+    shown = commands(guide)
+    first_make = next((i for i, c in enumerate(shown) if c.startswith("make ")), len(shown))
+    early = [c for c in shown[:first_make] if c.startswith(".venv/")]
+    assert not early, (
+        f"{guide}: `{early[0]}` comes before any command that creates .venv: "
+        "show `make setup` first"
+    )
+
+
+def test_the_contributor_s_guide_has_no_line_over_120_characters_outside_code():
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    long_lines, fence = [], None
+    for number, line in enumerate(text.splitlines(), 1):
+        marker = re.match(r"\s*(`{3,}|~{3,})", line)
+        if marker and (fence is None or marker.group(1).startswith(fence)):
+            fence = None if fence else marker.group(1)
+            continue
+        if fence is None and len(line) > 120:
+            long_lines.append(f"CONTRIBUTING.md:{number}: {len(line)} characters")
+    assert not long_lines, "\n".join(long_lines) + "\nwrap these lines (a table: link to it)"

@@ -276,7 +276,13 @@ def _page_run(copy: Copy, page: str) -> subprocess.CompletedProcess:
     ignore = shutil.ignore_patterns("__pycache__")
     for name in ["tests", ".github", ".ci"]:
         shutil.copytree(ROOT / name, copy.root / name, ignore=ignore)
-    for name in [".pre-commit-config.yaml", "Makefile", "README.md", "CONTRIBUTING.md"]:
+    for name in [
+        ".pre-commit-config.yaml",
+        "Makefile",
+        "README.md",
+        "CONTRIBUTING.md",
+        "ARCHITECTURE.md",
+    ]:
         shutil.copy(ROOT / name, copy.root / name)
     shutil.copy(ROOT / "CONTRIBUTING.ru.md", copy.root / "CONTRIBUTING.ru.md")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAGE")}

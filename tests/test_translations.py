@@ -61,7 +61,7 @@ def test_every_translation_records_its_english_version():
         assert ROOT / "notebooks" / f"lesson.{lang}.md" in [t.path for t in found]
         assert len([t for t in found if t.lang == lang]) == len(pages(ENGLISH)) + 1
     unstamped = [
-        f"{t.shown}: add `translated_from:` (python -m hooks.translations --stamp {t.shown})"
+        f"{t.shown}: add `translated_from:` (.venv/bin/python -m hooks.translations --stamp {t.shown})"
         for t in found
         if not re.fullmatch(r"[0-9a-f]{12}", translations.recorded_version(t.path) or "")
     ]
@@ -158,7 +158,7 @@ def test_the_command_lists_what_is_out_of_date(monkeypatch, capsys):
     for lang, _ in LANGUAGES:
         for shown in (f"docs/{lang}/tasks.md", f"notebooks/lesson.{lang}.md"):
             assert f"{shown}: out of date (translated from " in listed
-            assert f"python -m hooks.translations --stamp {shown}" in listed
+            assert f".venv/bin/python -m hooks.translations --stamp {shown}" in listed
 
 
 @pytest.mark.about("nothing")

@@ -6,12 +6,12 @@ notebooks/, the configs, hooks/ and tools/) and runs, on that copy, the same
 check the test suite runs on the real one (``caught_by`` names that test).
 The first message must name the page (file:line) or the file, and say what
 to do. ``make faults`` prints the table "fault → caught by → first line of
-the message" (``--markdown`` for the README and CONTRIBUTING);
+the message" (``--markdown`` for ARCHITECTURE.md);
 tests/test_faults.py runs every fault as part of ``make test``.
 
     python -m tools.faults              # the table
     python -m tools.faults --markdown   # the same, as a Markdown table
-    python -m tools.faults --write README.md CONTRIBUTING.md   # the table in them, refreshed
+    python -m tools.faults --write ARCHITECTURE.md   # the table in it, refreshed
 
 In a file, the table sits between ``<!-- faults:start -->`` and
 ``<!-- faults:end -->``; tests/test_faults.py checks it lists every fault.
