@@ -2,8 +2,9 @@
 
 * every page of every language (404 pages included) is valid HTML by the Nu
   Html Checker, and the site's own stylesheets are valid CSS (one Java call
-  for the whole site); Material's own known errors are allowed by message,
-  each with its reason, in ``MATERIAL``;
+  for the whole site; for ``make test PAGE=``, that page in every language and
+  the 404 pages); Material's own known errors are allowed by message, each
+  with its reason, in ``MATERIAL``;
 * every page's ``<meta name="description">`` is its front matter's
   ``description`` (or the site's), whatever characters it holds;
 * every page's head names the same page in every language, by its full
@@ -15,6 +16,7 @@ The browser tests check the rest in Chromium (axe-core, tests/browser/).
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -26,7 +28,12 @@ from mkdocs.config import load_config
 from mkdocs.utils.meta import get_data
 
 from tests.browser.website import language, languages, pages_of
+from tests.page_selection import PAGE as PAGE_VARIABLE
+from tests.page_selection import subject
+from tools.site import ROOT
 from tools.validators import vnu
+
+PAGE = os.environ.get(PAGE_VARIABLE)  # make test PAGE=docs/<lang>/X.md: check that page
 
 # What these tests are about, for make test PAGE= (tests/page_selection.py).
 pytestmark = pytest.mark.about("site", cheap=True)
@@ -53,6 +60,14 @@ def own_stylesheets(site: Path) -> list[Path]:
 @cache
 def checked(site: Path):
     pages = sorted(p for p in site.rglob("*.html") if "assets" not in p.relative_to(site).parts)
+    if PAGE:  # make test PAGE=: that page in every language, and the 404 pages
+        twins = {
+            page.html(site)
+            for page in pages_of(site)
+            if page.source is not None
+            and page.source.resolve().relative_to(ROOT).as_posix() in subject(PAGE).twins
+        }
+        pages = [p for p in pages if p in twins or p.name == "404.html"]
     return pages, own_stylesheets(site), vnu([*pages, *own_stylesheets(site)])
 
 
@@ -60,6 +75,9 @@ def checked(site: Path):
 def test_every_page_is_valid_html(built_site):
     pages, stylesheets, messages = checked(built_site)
     assert len(pages) >= 2 * len(languages()), f"only {len(pages)} pages found in {built_site}"
+    if PAGE:
+        shown = {p.relative_to(built_site).as_posix() for p in pages if p.name != "404.html"}
+        assert len(shown) == len(languages()), f"{PAGE}: its built pages are not all found: {shown}"
     assert any(p.name == "404.html" for p in pages)
     assert any(p.name.startswith("jupyter.") for p in stylesheets), (
         "the notebook's stylesheet is not among the checked files"

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests import kept, reuse
+from tests import page_selection as selection
 from tools.examples import batch, pythons, stored
 from tools.examples.pages import Example, Run
 from tools.examples.run import Outcome
@@ -455,3 +456,19 @@ def test_the_test_files_said_to_read_no_page_pass_without_any(tmp_path):
         + done.stdout[-4000:]
         + done.stderr[-2000:]
     )
+
+
+def test_a_test_that_checks_less_for_one_page_is_not_kept_for_a_full_run(monkeypatch):
+    class Validity(_Item):
+        pass
+
+    nodeid = next(iter(kept.PAGE_DEPENDENT))
+    item = Validity(nodeid, pytest.mark.about("site").mark, nodeid.split("::")[0])
+    monkeypatch.delenv(selection.PAGE, raising=False)
+    full = kept.result_name(item)
+    monkeypatch.setenv(selection.PAGE, "docs/en/tasks.md")
+    assert kept.result_name(item) != full
+    other = _Item("site", pytest.mark.about("site").mark)
+    page_run = kept.result_name(other)
+    monkeypatch.delenv(selection.PAGE)
+    assert kept.result_name(other) == page_run  # the others check the same either way
