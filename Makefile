@@ -11,7 +11,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # make test FRESH=1: no example outcome kept from an earlier run is used (tools/examples/stored.py)
 export FRESH
 
-.PHONY: setup pythons faults serve serve-ru build notebook timelines test examples outputs bench bench-loop bench-concurrency browser lighthouse translations lock clean
+.PHONY: setup pythons faults serve serve-ru build notebook timelines test examples outputs checked bench bench-loop bench-concurrency browser lighthouse translations lock clean
 
 $(INSTALLED): requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ examples: pythons
 ## outputs: rewrite the pages' output blocks from real runs (PAGE=docs/en/tasks.md: that page and its translations)
 outputs: pythons
 	$(BIN)/python -m tools.examples.outputs $(if $(PAGE),--page $(PAGE))
+
+## checked: run every example on every Python from scratch and record, per page, the day they passed (docs/data/checked.json; the pages say it)
+checked: pythons
+	$(BIN)/python -m tools.checked
 
 ## faults: plant every known contributor mistake in a throw-away copy; print what catches it
 faults: pythons
