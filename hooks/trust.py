@@ -167,8 +167,12 @@ def source_of(page, lang: str) -> Path:
 
 
 def last_change(source: Path) -> str:
-    name = source.resolve().relative_to(ROOT).as_posix()
-    return last_changes().get(name) or datetime.date.today().isoformat()
+    """The day ``source`` last changed: its last commit's, or today if it has
+    changed since (or is not in the repository: a page planted by a test)."""
+    today = datetime.date.today().isoformat()
+    if not source.resolve().is_relative_to(ROOT):
+        return today
+    return last_changes().get(source.resolve().relative_to(ROOT).as_posix()) or today
 
 
 # --- what the templates call ------------------------------------------------------------

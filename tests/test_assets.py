@@ -9,8 +9,10 @@ tools/site.py):
 * the search indexes are written as UTF-8 (Cyrillic as itself, not ``\\uXXXX``),
   and hold the pages' prose and outputs but not their programs.
 
-(The sizes these give are measured by ``make lighthouse`` and in the README,
-not asserted here.)
+* every page (404 pages included), with what it loads as it starts, transfers
+  at most 100 kB (gzip; each file counted once per page: tools/budget.py).
+
+(The whole site's size stays a benchmark: ``make lighthouse`` and the README.)
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from mkdocs.config import load_config
 from hooks.assets import lunr_files_needed
 from hooks.compact_html import KEPT, compact
 from tests.browser.website import languages, pages_of
+from tools import budget
 
 # What these tests are about, for make test PAGE= (tests/page_selection.py).
 pytestmark = pytest.mark.about("site", cheap=True)
@@ -139,3 +142,65 @@ def test_built_pages_have_no_template_indentation(built_site):
         "pages with the templates' indentation (is hooks/compact_html.py in mkdocs.yml's hooks?): "
         + ", ".join(indented)
     )
+
+
+def test_every_page_transfers_at_most_100_kB_as_it_starts(built_site):
+    from tests.test_edit_links import expected_source
+    from tools.site import ROOT
+
+    sources = {}
+    for page in pages_of(built_site):
+        source = expected_source(page)
+        sources[page.url_path] = source.relative_to(ROOT).as_posix() if source else page.url_path
+    weights = budget.weights(built_site)
+    assert len(weights) > len(pages_of(built_site)), "the 404 pages are not weighed"
+    problems = budget.problems(built_site, sources)
+    assert not problems, "\n".join(problems)
+
+
+def test_a_page_weighs_its_html_and_what_it_loads_at_start_once(tmp_path):
+    """Stylesheets, scripts, the icon, eager images and the sitemap (instant
+    navigation) count, each once however often the page names it; lazy images,
+    links and the search worker held back until search is used do not."""
+    import gzip
+
+    site = tmp_path / "site"
+    (site / "assets").mkdir(parents=True)
+    (site / "page").mkdir()
+    files = {
+        "assets/style.css": b"p { color: red }\n" * 50,
+        "assets/app.js": b"console.log(1);\n" * 40,
+        "assets/icon.png": bytes(range(200)),
+        "assets/eager.svg": b"<svg></svg>" * 20,
+        "assets/lazy.svg": b"<svg/>" * 999,
+        "assets/worker.js": b"w();" * 999,
+        "sitemap.xml": b"<urlset></urlset>" * 9,
+    }
+    for name, data in files.items():
+        (site / name).write_bytes(data)
+    html = (
+        '<link rel="icon" href="../assets/icon.png"><link rel="stylesheet" href="../assets/style.css">'
+        '<link rel="stylesheet" href="../assets/style.css"><script src="../assets/app.js"></script>'
+        '<img alt="" src="../assets/eager.svg"><img alt="" loading="lazy" src="../assets/lazy.svg">'
+        '<a href="../assets/worker.js">x</a>'
+        '<script id="__config">{"base": "..", "features": ["navigation.instant"], '
+        '"search": "../assets/worker.js"}</script><script>new LaterWorker(url)</script>'
+    )
+    (site / "page" / "index.html").write_text(html)
+
+    def gz(data: bytes) -> int:
+        return len(gzip.compress(data, compresslevel=9, mtime=0))
+
+    weight = budget.weigh(site, site / "page" / "index.html")
+    assert weight.html == gz(html.encode())
+    assert weight.assets == {
+        "/sitemap.xml": gz(files["sitemap.xml"]),
+        "/assets/icon.png": 200,
+        "/assets/style.css": gz(files["assets/style.css"]),
+        "/assets/app.js": gz(files["assets/app.js"]),
+        "/assets/eager.svg": gz(files["assets/eager.svg"]),
+    }
+    # Without the stand-in, Material starts the search worker at once: it counts.
+    (site / "page" / "index.html").write_text(html.replace("new LaterWorker(", ""))
+    budget.transferred.cache_clear()
+    assert "/assets/worker.js" in budget.weigh(site, site / "page" / "index.html").assets

@@ -38,7 +38,7 @@ from hooks import trust
 from hooks.measured import spoken_date
 from tests.browser.website import language, languages, pages_of
 from tests.test_edit_links import expected_source
-from tools.checked import checkable
+from tools import checked
 from tools.site import ROOT
 
 # What these tests are about, for make test PAGE= (tests/page_selection.py).
@@ -256,41 +256,11 @@ def test_the_pull_request_template_lists_commands_that_exist():
 
 @cache
 def examples_by_page() -> dict[str, list]:
-    from tools.examples.pages import collect
-
-    found = defaultdict(list)
-    for example in collect()[0]:
-        found[example.page.as_posix()].append(example)
-    return {page: shown for page, shown in found.items() if checkable(shown)}
-
-
-def record_problems(record: dict, by_page: dict[str, list]) -> list[str]:
-    """What makes docs/data/checked.json say something untrue of the pages now."""
-    problems = []
-    today = datetime.date.today().isoformat()
-    fix = "run `make checked` (it runs every example on every Python and records the pages)"
-    for page, shown in sorted(by_page.items()):
-        lang, name = page.split("/", 2)[1:]
-        entry = record.get(trust.page_key(lang, name))
-        if entry is None:
-            problems.append(f"{page}: not in docs/data/checked.json: {fix}")
-        elif entry["examples"] != trust.examples_digest(shown):
-            line = shown[0].line
-            problems.append(
-                f"{page}:{line}: its examples differ from those checked on "
-                f"{spoken_date(entry['checked'], 'en')} (docs/data/checked.json): {fix}, "
-                "and commit docs/data/checked.json"
-            )
-        elif not entry["pythons"] or entry["checked"] > today:
-            problems.append(f"{page}: docs/data/checked.json's entry is not a check: {entry}")
-    pages = {trust.page_key(*page.split("/", 2)[1:]) for page in by_page}
-    for key in sorted(set(record) - pages):
-        problems.append(f"docs/data/checked.json: {key} has no examples: {fix}")
-    return problems
+    return checked.examples_by_page(ROOT)
 
 
 def test_the_record_of_checked_examples_is_current():
-    problems = record_problems(trust.load_checked(), examples_by_page())
+    problems = checked.problems(ROOT)
     assert not problems, "\n".join(problems)
 
 
@@ -305,13 +275,13 @@ def test_a_changed_example_makes_its_record_stale():
             "checked": "2026-12-07",
             "pythons": ["3.11.7"],
         }
-    assert record_problems(record, by_page) == []
+    assert checked.record_problems(record, by_page) == []
     page = "docs/en/tasks.md"
     first = by_page[page][0]
     run = first.runs[0]
     output = dataclasses.replace(run.outputs[0], text=run.outputs[0].text + "one more line\n")
     changed = dataclasses.replace(first, runs=[dataclasses.replace(run, outputs=[output])])
-    problems = record_problems(record, {**by_page, page: [changed, *by_page[page][1:]]})
+    problems = checked.record_problems(record, {**by_page, page: [changed, *by_page[page][1:]]})
     assert problems == [
         (
             f"{page}:{first.line}: its examples differ from those checked on 7 December 2026 "

@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from hooks.measured import spoken_date
 from hooks.trust import DATA, examples_digest, load_checked, page_key
 
 # A test id names its page first: test_x[docs/en/await.md:17[script]-3.11]
@@ -74,6 +75,47 @@ def entries(outcomes: dict[str, list[str]], examples, versions: list[str], today
     return passed, failed
 
 
+def examples_by_page(root: Path = ROOT) -> dict[str, list]:
+    """The examples of every page the example tests run some of, by page
+    (``docs/en/tasks.md``), as the harness reads them in ``root``."""
+    from tools.examples.pages import collect
+
+    found = defaultdict(list)
+    for example in collect(root=root)[0]:
+        found[example.page.as_posix()].append(example)
+    return {page: shown for page, shown in found.items() if checkable(shown)}
+
+
+def record_problems(record: dict, by_page: dict[str, list]) -> list[str]:
+    """What makes docs/data/checked.json say something untrue of the pages now."""
+    problems = []
+    today = datetime.date.today().isoformat()
+    fix = "run `make checked` (it runs every example on every Python and records the pages)"
+    for page, shown in sorted(by_page.items()):
+        lang, name = page.split("/", 2)[1:]
+        entry = record.get(page_key(lang, name))
+        if entry is None:
+            problems.append(f"{page}: not in docs/data/checked.json: {fix}")
+        elif entry["examples"] != examples_digest(shown):
+            problems.append(
+                f"{page}:{shown[0].line}: its examples differ from those checked on "
+                f"{spoken_date(entry['checked'], 'en')} (docs/data/checked.json): {fix}, "
+                "and commit docs/data/checked.json"
+            )
+        elif not entry["pythons"] or entry["checked"] > today:
+            problems.append(f"{page}: docs/data/checked.json's entry is not a check: {entry}")
+    pages = {page_key(*page.split("/", 2)[1:]) for page in by_page}
+    for key in sorted(set(record) - pages):
+        problems.append(f"docs/data/checked.json: {key} has no examples: {fix}")
+    return problems
+
+
+def problems(root: Path = ROOT) -> list[str]:
+    """tests/test_trust.py (and the fault suite): the record of ``root`` is current."""
+    record = load_checked(root / DATA.relative_to(ROOT))
+    return record_problems(record, examples_by_page(root))
+
+
 def write(recorded: dict, path: Path = DATA) -> None:
     data = {
         "about": "Written by `make checked` (tools/checked.py): when each page's examples last "
@@ -94,10 +136,10 @@ def main(argv: list[str] | None = None) -> int:
     from tools.examples import pythons
     from tools.examples.pages import collect
 
-    examples, problems = collect()
-    if problems:
+    examples, wrong = collect()
+    if wrong:
         print("the pages have problems the harness reports; fix them first:", file=sys.stderr)
-        print("\n".join(map(str, problems)), file=sys.stderr)
+        print("\n".join(map(str, wrong)), file=sys.stderr)
         return 1
     outcomes = Outcomes()
     code = pytest.main(

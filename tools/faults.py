@@ -221,6 +221,36 @@ def timelines_outdated(copy: Copy) -> list[str]:
     return outdated(copy.root)
 
 
+def over_budget(copy: Copy) -> list[str]:
+    """tests/test_assets.py: every page transfers at most 100 kB as it starts."""
+    from tools import budget
+    from tools.site import build as site_build
+    from tools.site import configs
+
+    with tempfile.TemporaryDirectory(prefix="fault-site-") as out:
+        site_build(Path(out), root=copy.root, config_files=configs(copy.root)[:1])
+        sources = {"/await/": AWAIT}
+        return budget.problems(Path(out), sources)
+
+
+def _large_example(copy: Copy) -> None:
+    """A contributor's one new example: a program holding a long table of data."""
+    import hashlib
+
+    rows = "".join(f'    "{hashlib.sha256(str(i).encode()).hexdigest()}",\n' for i in range(1500))
+    copy.path("snippets/awaiting/big_table.py").write_text(
+        f"DIGESTS = [\n{rows}]\n\nprint(len(DIGESTS))\n", encoding="utf-8"
+    )
+    copy.append(AWAIT, '\n```python title="big_table.py"\n--8<-- "awaiting/big_table.py"\n```\n')
+
+
+def checked_record(copy: Copy) -> list[str]:
+    """tests/test_trust.py: docs/data/checked.json records the examples shown now."""
+    from tools.checked import problems
+
+    return problems(copy.root)
+
+
 def timelines_placement(copy: Copy) -> list[str]:
     """tests/test_timelines.py: each timeline is under its example's output."""
     from tools.timeline.trace import placement
@@ -529,6 +559,20 @@ FAULTS: list[Fault] = [
         lambda c: c.edit("snippets/tasks/create_task_order.py", "sleep(3)", "sleep(5)"),
         timelines_outdated,
         "docs/traces/tasks/create_task_order",
+    ),
+    Fault(
+        "an example changed without `make checked` (the page would say it was checked)",
+        "tests/test_trust.py::test_the_record_of_checked_examples_is_current",
+        lambda c: c.edit("snippets/awaiting/hello_world_sequential.py", "sleep(3)", "sleep(5)"),
+        checked_record,
+        f"{AWAIT}:",
+    ),
+    Fault(
+        "a large example that takes its page over 100 kB transferred",
+        "tests/test_assets.py::test_every_page_transfers_at_most_100_kB_as_it_starts",
+        _large_example,
+        over_budget,
+        f"{AWAIT} (/await/)",
     ),
     Fault(
         "a timeline under another example's output",

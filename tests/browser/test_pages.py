@@ -35,18 +35,19 @@ def test_page_requests_nothing_from_other_hosts(site_page, visit):
 
 
 def test_page_leaves_the_search_index_until_search_is_used(site_page, visit):
-    # overrides/partials/search-on-demand.html: a third of a page's bytes,
-    # fetched when the reader first uses search (test_navigation.py searches).
+    # overrides/partials/search-on-demand.html: a third of a page's bytes, and
+    # the search worker's script, fetched when the reader first uses search
+    # (test_navigation.py searches).
     seen = visit(site_page)
     fetched = [
         f"{mode}: {url}"
         for mode, watch in seen.watches.items()
         for url in watch.requested
-        if url.endswith("/search_index.json") or "/lunr/" in url
+        if url.endswith("/search_index.json") or "/lunr/" in url or "/workers/search." in url
     ]
     assert not fetched, (
-        f"{site_page.url_path} downloads the search index before anyone searches (Material's "
-        "request is no longer the one overrides/partials/search-on-demand.html holds back?):\n"
+        f"{site_page.url_path} downloads the search index or worker before anyone searches "
+        "(Material's request is no longer the one overrides/partials/search-on-demand.html holds back?):\n"
         + "\n".join(fetched)
     )
 
