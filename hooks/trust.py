@@ -11,7 +11,8 @@
   Python found (tests/test_trust.py fails while a page's examples differ from
   what was checked);
 * the sitemap's ``lastmod`` is the day the page's source last changed (git),
-  not the day of the build;
+  not the day of the build (none in a shallow clone, which cannot tell: the
+  workflow that builds the published site fetches the whole history);
 * Open Graph tags (``og:title``, ``og:description``, ``og:url``, ``og:locale``
   and its alternates), written by overrides/main.html from :func:`locale`.
 
@@ -166,9 +167,26 @@ def source_of(page, lang: str) -> Path:
     return Path(page.file.abs_src_path)
 
 
-def last_change(source: Path) -> str:
+@cache
+def shallow() -> bool:
+    """A shallow clone (CI's checkout without ``fetch-depth: 0``) knows only
+    its last commits: every page would seem changed by the oldest of them."""
+    done = subprocess.run(
+        ["git", "rev-parse", "--is-shallow-repository"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.stdout.strip() == "true"
+
+
+def last_change(source: Path) -> str | None:
     """The day ``source`` last changed: its last commit's, or today if it has
-    changed since (or is not in the repository: a page planted by a test)."""
+    changed since (or is not in the repository: a page planted by a test);
+    None in a shallow clone, which cannot tell (the sitemap then says nothing)."""
+    if shallow():
+        return None
     today = datetime.date.today().isoformat()
     if not source.resolve().is_relative_to(ROOT):
         return today

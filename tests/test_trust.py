@@ -349,6 +349,10 @@ def git_last_change(path: Path) -> str:
 
 
 def test_the_sitemaps_lastmod_is_each_pages_last_change(built_site):
+    if trust.shallow():  # it cannot tell: no page may claim a date
+        sitemaps = [built_site / lang.prefix / "sitemap.xml" for lang in languages()]
+        assert not any("<lastmod>" in s.read_text("utf-8") for s in sitemaps)
+        return
     problems, seen = [], 0
     for page in pages_of(built_site):
         sitemap = (built_site / language(page.lang).prefix / "sitemap.xml").read_text("utf-8")
@@ -391,3 +395,22 @@ def test_every_page_has_open_graph_tags(built_site):
         ):
             problems.append(f"{where}: og:url {page.canonical} is not on the site")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.about("nothing")
+def test_the_published_site_is_built_from_the_whole_history():
+    """The job that builds the site pages.yml deploys checks out every commit:
+    a shallow checkout would give every page the same lastmod (or, here, none)."""
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text("utf-8"))
+    building = [
+        job
+        for job in workflow["jobs"].values()
+        if any(step.get("with", {}).get("name") == "site" for step in job.get("steps", []))
+    ]
+    assert building, "ci.yml has no job that uploads the site"
+    for job in building:
+        checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout"))
+        assert checkout.get("with", {}).get("fetch-depth") == 0, (
+            f".github/workflows/ci.yml: {job.get('name')}: the checkout needs `fetch-depth: 0` "
+            "(hooks/trust.py reads each page's last commit for the sitemap's lastmod)"
+        )
