@@ -247,6 +247,27 @@ FAULTS_RU = {
         "программа, по которой нарисована временная шкала, изменена без `make timelines`"
     ),
     "a timeline under another example's output": "временная шкала под выводом чужого примера",
+    "`continue-on-error: true` on CI's test step": (
+        "`continue-on-error: true` на шаге CI, который запускает тесты"
+    ),
+    "`.ci/run` that passes when `make test` fails": "`.ci/run` проходит, когда `make test` падает",
+    "`--ignore=tests/browser` in the Makefile's test target": (
+        "`--ignore=tests/browser` в цели `test` в Makefile"
+    ),
+    "`-k 'not real_time'` in pytest's `addopts`": "`-k 'not real_time'` в `addopts` для pytest",
+    "the `fences` pre-commit hook removed": "удалён хук pre-commit `fences`",
+    "a command in the README that does not exist (`make check`)": (
+        "в README команда, которой нет (`make check`)"
+    ),
+    "a Makefile target removed while the README shows it (`bench`)": (
+        "из Makefile удалена цель, которую показывает README (`bench`)"
+    ),
+    "`mkdocs-material>=9` unpinned in `requirements.lock`": (
+        "`mkdocs-material>=9` в `requirements.lock`: версия не закреплена"
+    ),
+    "every workflow's checkout pinned to a made-up commit, its comment unchanged": (
+        "checkout во всех workflow закреплён за выдуманным коммитом, а комментарий прежний"
+    ),
 }
 
 

@@ -306,6 +306,58 @@ def _examples_on(page: str, every_python: bool = False) -> Callable[[Copy], list
     return lambda copy: examples(copy, page, every_python)
 
 
+GUARDS = "tests/test_guards.py::test_the_project_passes"
+
+
+def _weakened(relative: str, old: str, new: str, count: int = 1) -> Callable[[Copy], None]:
+    """A check weakened (tools/guards.py): ``old`` (a regex) replaced in a file
+    the guards read, in a copy that has them all."""
+
+    def plant(copy: Copy) -> None:
+        from tools.guards import copy_inputs
+
+        copy_inputs(ROOT, copy.root)
+        path = copy.path(relative)
+        text = path.read_text(encoding="utf-8")
+        if not re.search(old, text, re.MULTILINE):
+            raise AssertionError(f"cannot plant the fault: {old!r} is not in {relative}")
+        path.write_text(re.sub(old, new, text, count, flags=re.MULTILINE), encoding="utf-8")
+
+    return plant
+
+
+def _guard(name: str) -> Callable[[Copy], list[str]]:
+    def check(copy: Copy) -> list[str]:
+        from tools import guards
+
+        return getattr(guards, name)(copy.root)
+
+    return check
+
+
+def _made_up_checkout_commits(copy: Copy) -> None:
+    from tools.guards import copy_inputs, workflow_files
+
+    copy_inputs(ROOT, copy.root)
+    for path in workflow_files(copy.root):
+        name = str(path.relative_to(copy.root))
+        if "actions/checkout@" in path.read_text(encoding="utf-8"):
+            made_up = "actions/checkout@" + "0123456789abcdef" * 2 + "01234567"
+            _weakened(name, r"actions/checkout@[0-9a-f]{40}", made_up, count=0)(copy)
+
+
+def _remove_a_target_the_readme_shows(copy: Copy) -> None:
+    """The bench target, or another the README shows if it shows no bench."""
+    from tools.guards import copy_inputs, shown_commands
+
+    copy_inputs(ROOT, copy.root)
+    shown = [
+        c.split()[1] for _, c in shown_commands(copy.path("README.md")) if c.startswith("make ")
+    ]
+    target = "bench" if "bench" in shown else shown[-1]
+    _weakened("Makefile", rf"^{re.escape(target)}:.*\n(\t.*\n)*", "")(copy)
+
+
 FAULTS: list[Fault] = [
     Fault(
         "a syntax error in a snippet",
@@ -584,6 +636,75 @@ FAULTS: list[Fault] = [
         ),
         timelines_placement,
         f"{AWAIT}:",
+    ),
+    Fault(
+        "`continue-on-error: true` on CI's test step",
+        GUARDS,
+        _weakened(
+            ".github/workflows/ci.yml",
+            r"^(\s+)run: make test$",
+            r"\g<0>\n\1continue-on-error: true",
+        ),
+        _guard("continue_on_error"),
+        ".github/workflows/ci.yml:",
+    ),
+    Fault(
+        "`.ci/run` that passes when `make test` fails",
+        GUARDS,
+        _weakened(".ci/run", r"^make test$", "make test || true"),
+        _guard("ci_run"),
+        ".ci/run",
+    ),
+    Fault(
+        "`--ignore=tests/browser` in the Makefile's test target",
+        GUARDS,
+        _weakened("Makefile", r"(-m pytest [^)\n]*)\)$", r"\1 --ignore=tests/browser)"),
+        _guard("test_selection"),
+        "Makefile:",
+    ),
+    Fault(
+        "`-k 'not real_time'` in pytest's `addopts`",
+        GUARDS,
+        _weakened("pyproject.toml", r'^addopts = "', "addopts = \"-k 'not real_time' "),
+        _guard("test_selection"),
+        "pyproject.toml:",
+    ),
+    Fault(
+        "the `fences` pre-commit hook removed",
+        GUARDS,
+        _weakened(
+            ".pre-commit-config.yaml", r"^      - id: fences\n(.*\n)*?(?=      - id:|\Z)", ""
+        ),
+        _guard("precommit_hooks"),
+        ".pre-commit-config.yaml",
+    ),
+    Fault(
+        "a command in the README that does not exist (`make check`)",
+        GUARDS,
+        _weakened("README.md", r"\Z", "\nBefore you push, run `make check`.\n"),
+        _guard("documented_commands"),
+        "README.md:",
+    ),
+    Fault(
+        "a Makefile target removed while the README shows it (`bench`)",
+        GUARDS,
+        _remove_a_target_the_readme_shows,
+        _guard("documented_commands"),
+        "README.md:",
+    ),
+    Fault(
+        "`mkdocs-material>=9` unpinned in `requirements.lock`",
+        GUARDS,
+        _weakened("requirements.lock", r"^mkdocs-material==\S+$", "mkdocs-material>=9"),
+        _guard("lock_pins"),
+        "requirements.lock:",
+    ),
+    Fault(
+        "every workflow's checkout pinned to a made-up commit, its comment unchanged",
+        GUARDS,
+        _made_up_checkout_commits,
+        _guard("action_pins"),
+        ".github/workflows/ci.yml:",
     ),
 ]
 

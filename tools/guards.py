@@ -36,7 +36,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-DOCUMENTS = ["README.md", "CONTRIBUTING.md", "CONTRIBUTING.ru.md"]
+DOCUMENTS = ["README.md", "CONTRIBUTING.md", "CONTRIBUTING.ru.md", "ARCHITECTURE.md"]
 ACTION_TAGS = "tests/data/action_tags.json"
 # What the checks read: a throw-away copy to plant a weakening in needs these.
 INPUTS = [".ci", ".github", "tests", "tools", "hooks", "Makefile", "pyproject.toml"]
@@ -187,19 +187,18 @@ WITH_VALUE |= {"--durations", "--basetemp", "--rootdir", "--timeout", "--numproc
 def selecting(args: list[str], where: str) -> list[str]:
     """The options and paths in ``args`` that leave tests out."""
     problems = []
-    value_next = False
-    for arg in args:
-        if value_next:
-            value_next = False
-            continue
+    rest = list(args)
+    while rest:
+        arg = rest.pop(0)
         name = arg.split("=", 1)[0]
         short = arg[:2] if re.fullmatch(r"-[km].+", arg) else None
         if name in SELECTING or short in SELECTING:
+            takes = name in {"-k", "-m", "--ignore", "--ignore-glob", "--deselect"}
+            if takes and "=" not in arg and short is None and rest:
+                arg = shlex.join([arg, rest.pop(0)])
             problems.append((arg, f"`{arg}` leaves tests out"))
-            value_next = name in {"-k", "-m", "--ignore", "--ignore-glob", "--deselect"}
-            value_next = value_next and "=" not in arg and short is None
         elif arg in WITH_VALUE:
-            value_next = True
+            rest = rest[1:]
         elif not arg.startswith("-") and arg.rstrip("/") != "tests":
             problems.append((arg, f"`{arg}` runs only that path instead of every test file"))
     file = where.split(":")[0]
@@ -373,12 +372,20 @@ SPAN = re.compile(r"(?<!`)(`+)(?!`)((?:(?!\n\s*\n).)+?)(?<!`)\1(?!`)", re.DOTALL
 def shown_commands(path: Path) -> list[tuple[int, str]]:
     """(line, command) of each command a Markdown document shows: each line
     of its shell fences (split at ``&&``, ``;`` and ``|``) and each code span
-    that starts with ``make``, ``python -m`` or ``.venv/bin/``."""
+    that starts with ``make``, ``python -m`` or ``.venv/bin/``. The table of
+    the fault suite quotes mistakes, not commands: it is left out."""
+    from tools.faults import END, START
+
     lines = path.read_text(encoding="utf-8").splitlines()
     found: list[tuple[int, str]] = []
     prose = []
     fence, shell = None, False
+    in_faults = False
     for number, line in enumerate(lines, 1):
+        in_faults = (in_faults or line.strip() == START) and line.strip() != END
+        if in_faults:
+            prose.append("")
+            continue
         opened = FENCE.match(line)
         if fence is None and opened and not (opened[1][0] == "`" and "`" in opened[2]):
             fence = opened[1]
@@ -443,6 +450,8 @@ def documented_commands(root: Path, documents: list[str] = DOCUMENTS) -> list[st
             continue
         for line, command in shown_commands(path):
             where = f"{document}:{line}: `{command}`"
+            if "…" in command.split()[0]:  # `.venv/bin/…`: any of them, not a command
+                continue
             try:
                 words = shlex.split(command.replace("…", "x"))
             except ValueError:
