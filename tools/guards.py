@@ -9,8 +9,9 @@ of each kind in a throw-away copy to show it is caught.
 - :func:`continue_on_error`: no workflow job or step may continue on error;
 - :func:`test_selection`: ``make test`` and pytest's configuration select every
   test file (an exclusion only from :data:`REVIEWED_EXCLUSIONS`, with its reason);
-- :func:`documented_commands`: every ``make`` target and command the README and
-  the contributor guides show exists;
+- :func:`documented_commands`: every ``make`` target, module, option and .venv tool
+  the README, the contributor guides and ARCHITECTURE.md show exists (read as they
+  are when the test runs);
 - :func:`precommit_hooks`: the pre-commit hooks are the ones CONTRIBUTING.md lists;
 - :func:`lock_pins`: every line of requirements.lock pins an exact version;
 - :func:`action_pins`: every action's commit is the one of the release its comment
