@@ -60,6 +60,11 @@ def make(*args: str, cwd: Path = ROOT, env: dict | None = None) -> dict:
         "(no pytest summary)",
     )
     result = {"s": round(seconds, 1), "ok": done.returncode == 0, "summary": summary}
+    failures = [
+        line.strip() for line in done.stdout.splitlines() if line.startswith(("FAILED ", "ERROR "))
+    ]
+    if failures:  # pytest's short summary: which tests, with their first line
+        result["failures"] = failures
     print(
         f"{' '.join(command)}: {seconds:.1f} s, {'passed' if result['ok'] else 'FAILED'}, {summary}"
     )
