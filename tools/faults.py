@@ -66,24 +66,46 @@ class Copy:
         path = self.path(relative)
         path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
+    def lines(self, relative: str) -> list[str]:
+        return self.path(relative).read_text(encoding="utf-8").split("\n")
+
+    def set_lines(self, relative: str, first: int, count: int, new: list[str]) -> None:
+        """Replace ``count`` lines from line ``first`` (1-based) with ``new``."""
+        lines = self.lines(relative)
+        lines[first - 1 : first - 1 + count] = new
+        self.path(relative).write_text("\n".join(lines), encoding="utf-8")
+
+    def sub(self, relative: str, pattern: str, new: str) -> None:
+        """Replace the first match of the regular expression ``pattern``."""
+        path = self.path(relative)
+        text = path.read_text(encoding="utf-8")
+        if not re.search(pattern, text, flags=re.MULTILINE):
+            raise AssertionError(
+                f"cannot plant the fault: nothing matches {pattern!r} in {relative}"
+            )
+        path.write_text(re.sub(pattern, new, text, count=1, flags=re.MULTILINE), encoding="utf-8")
+
 
 # --- the checks, run on a copy as the tests run them on the project --------------
+
+
+def collected(copy: Copy, page: str | None = None):
+    """The examples and problems of the copy's pages (or of one page), as the tests read them."""
+    from tools.examples.pages import collect, collect_page, load_site, site_configs
+
+    if page is None:
+        return collect(site_configs(copy.root), root=copy.root)
+    lang = Path(page).parts[1]
+    config = next(c for c in site_configs(copy.root) if load_site(c).lang == lang)
+    return collect_page(load_site(config), copy.path(page), root=copy.root)
 
 
 def examples(copy: Copy, page: str | None = None, every_python: bool = False) -> list[str]:
     """Collection problems and example runs (tests/test_examples.py)."""
     from tools.examples import pythons
     from tools.examples.check import check
-    from tools.examples.pages import collect, site_configs
 
-    if page is None:
-        found, problems = collect(site_configs(copy.root), root=copy.root)
-    else:  # only that page, as the test reads it
-        from tools.examples.pages import collect_page, load_site
-
-        lang = Path(page).parts[1]
-        config = next(c for c in site_configs(copy.root) if load_site(c).lang == lang)
-        found, problems = collect_page(load_site(config), copy.path(page), root=copy.root)
+    found, problems = collected(copy, page)
     messages = [str(p) for p in problems]
     interpreters = pythons.interpreters() if every_python else [pythons.default()]
     for example in found:
@@ -302,6 +324,86 @@ def _script(name: str, code: str, output: str | None) -> Callable[[Copy], None]:
     return plant
 
 
+# Faults are planted against what the pages and snippets say now: a fault finds
+# the block, the line or the call it changes, so a correct edit of the page
+# (another sleep, other words) still lets every fault be planted.
+SEQUENTIAL = "awaiting/hello_world_sequential.py"
+NOT_SWITCHING = "awaiting/await_does_not_switch.py"
+
+
+def _output_block(copy: Copy, page: str, snippet: str) -> tuple[int, list[str]]:
+    """The output block under the script example of ``snippet`` on ``page``:
+    the line number of its first line, and its lines as the file has them."""
+    found, _ = collected(copy, page)
+    example = next(
+        e for e in found if e.form == "script" and e.includes and e.includes[0] == snippet
+    )
+    shown = example.runs[0].outputs[0]
+    count = len(shown.text.splitlines())
+    return shown.line + 1, copy.lines(page)[shown.line : shown.line + count]
+
+
+def _edit_last_line(page: str, snippet: str, edit: Callable[[str, str], str]):
+    """Change the last line of the output shown under ``snippet``: ``edit(time, text)``
+    gives the new line (``time`` is "" in an untimed block)."""
+
+    def plant(copy: Copy) -> None:
+        first, lines = _output_block(copy, page, snippet)
+        number = max(i for i, line in enumerate(lines) if line.strip())
+        line = lines[number]
+        indent = line[: len(line) - len(line.lstrip())]
+        timed = re.match(r"^(\d+\.\d+) s  (.*)$", line.strip())
+        time, text = timed.groups() if timed else ("", line.strip())
+        copy.set_lines(page, first + number, 1, [indent + edit(time, text)])
+
+    return plant
+
+
+def _other_word(time: str, text: str) -> str:
+    return (f"{time} s  " if time else "") + ("done" if text != "done" else "finished")
+
+
+def _other_time(time: str, text: str) -> str:
+    if not time:
+        raise AssertionError("cannot plant the fault: the output block shows no times")
+    return f"{float(time) + 1:.1f} s  {text}"
+
+
+def _move_output(page: str, snippet: str, other: str) -> Callable[[Copy], None]:
+    """The output of ``other``'s example shown under ``snippet``'s instead of its own."""
+
+    def plant(copy: Copy) -> None:
+        first, lines = _output_block(copy, page, snippet)
+        _, others = _output_block(copy, page, other)
+        indent = lines[0][: len(lines[0]) - len(lines[0].lstrip())]
+        copy.set_lines(page, first, len(lines), [indent + line.strip() for line in others])
+
+    return plant
+
+
+def _unmark_output(page: str, snippet: str) -> Callable[[Copy], None]:
+    """The expected-output marker of ``snippet``'s output block taken away."""
+
+    def plant(copy: Copy) -> None:
+        first, _ = _output_block(copy, page, snippet)
+        marker = first - 2  # the line before the opening fence
+        if "pytest-codeblocks:expected-output" not in copy.lines(page)[marker - 1]:
+            raise AssertionError(f"cannot plant the fault: no marker at {page}:{marker}")
+        copy.set_lines(page, marker, 1, [])
+
+    return plant
+
+
+def _in_cell(snippet: str, line: str) -> Callable[[Copy], None]:
+    """``line`` added at the top of the snippet's ``cell`` section (what the
+    notebook and a Jupyter form show)."""
+
+    def plant(copy: Copy) -> None:
+        copy.sub(f"snippets/{snippet}", r"^(# --8<-- \[start:cell\]\n)", rf"\1{line}\n")
+
+    return plant
+
+
 def _examples_on(page: str, every_python: bool = False) -> Callable[[Copy], list[str]]:
     return lambda copy: examples(copy, page, every_python)
 
@@ -362,7 +464,8 @@ FAULTS: list[Fault] = [
     Fault(
         "a syntax error in a snippet",
         EXAMPLES,
-        lambda c: c.edit(HELLO, 'print("hello")', 'print("hello"'),
+        # the first print() loses its closing parenthesis
+        lambda c: c.sub(HELLO, r"^( *print\(.*)\)$", r"\1"),
         _examples_on("docs/en/index.md"),
         "docs/en/index.md:",
     ),
@@ -380,14 +483,14 @@ FAULTS: list[Fault] = [
     Fault(
         "a wrong output shown under an example",
         EXAMPLES,
-        lambda c: c.edit(AWAIT, "    3.0 s  finished", "    3.0 s  done"),
+        _edit_last_line(AWAIT, SEQUENTIAL, _other_word),
         _examples_on(AWAIT),
         AWAIT,
     ),
     Fault(
         "a wrong time shown",
         EXAMPLES,
-        lambda c: c.edit(AWAIT, "    3.0 s  finished", "    1.0 s  finished"),
+        _edit_last_line(AWAIT, SEQUENTIAL, _other_time),
         _examples_on(AWAIT),
         AWAIT,
     ),
@@ -488,9 +591,7 @@ FAULTS: list[Fault] = [
     Fault(
         "an output block moved under the wrong example",
         EXAMPLES,
-        lambda c: c.edit(
-            AWAIT, "    0.0 s  hello\n    0.0 s  world\n    3.0 s  finished", "    quick() runs", 1
-        ),
+        _move_output(AWAIT, SEQUENTIAL, NOT_SWITCHING),
         _examples_on(AWAIT),
         AWAIT,
     ),
@@ -506,11 +607,7 @@ FAULTS: list[Fault] = [
     Fault(
         "a text block under an example with no output marker",
         FENCES,
-        lambda c: c.edit(
-            AWAIT,
-            '<!--pytest-codeblocks:expected-output-->\n``` { .text .no-copy title="Output" }\nquick()',
-            '``` { .text .no-copy title="Output" }\nquick()',
-        ),
+        _unmark_output(AWAIT, NOT_SWITCHING),
         _examples_on(AWAIT),
         AWAIT,
     ),
@@ -565,10 +662,8 @@ FAULTS: list[Fault] = [
     Fault(
         "an exercise's answer titled with the answer",
         "tests/test_exercises.py::test_lesson_page_ends_with_exercises_whose_answers_run",
-        lambda c: c.edit(
-            AWAIT,
-            '??? success "Check your prediction"',
-            '??? success "Answer: 3 seconds, b before a"',
+        lambda c: c.sub(
+            AWAIT, r'^( *\?\?\? success )"[^"]*"', r'\1"Answer: 3 seconds, b before a"'
         ),
         exercises,
         "docs/en/await.md:",
@@ -601,14 +696,14 @@ FAULTS: list[Fault] = [
     Fault(
         "a snippet the notebook includes, changed without `make notebook`",
         "tests/test_notebook.py::test_the_committed_page_is_what_mkdocs_jupyter_renders_now",
-        lambda c: c.edit(HELLO, '"one second later"', '"a second later"'),
+        _in_cell("start/hello_asyncio.py", "# a line added"),
         notebook_render,
         "notebooks/rendered/lesson.en.html",
     ),
     Fault(
         "a snippet drawn in a timeline, changed without `make timelines`",
         "tests/test_timelines.py::test_no_trace_is_older_than_its_snippet",
-        lambda c: c.edit("snippets/tasks/create_task_order.py", "sleep(3)", "sleep(5)"),
+        _in_cell("tasks/create_task_order.py", "# a line added"),
         timelines_outdated,
         "docs/traces/tasks/create_task_order",
     ),
