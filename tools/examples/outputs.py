@@ -16,8 +16,11 @@ page and line, and the command exits 1. So is a block that applies to every
 version when the versions print different things: split it into version
 tabs (see tools/examples/pages.py).
 
-The notebook's sources are rewritten the same way by ``--notebook``
-(``make outputs`` does both): their output blocks are what Jupyter shows.
+The notebook's sources (``notebooks/lesson.<lang>.md``) are rewritten the
+same way, from runs of the English notebook on every Python, as "Run All"
+runs it: the stdout blocks of the cells that include a snippet of those
+pages (every cell, without ``PAGE``), in every language (their outputs are
+the same). Then ``make notebook`` renders the pages again.
 """
 
 from __future__ import annotations
@@ -146,6 +149,96 @@ class Rewriter:
         return written
 
 
+def notebook_outputs(snippets: set[str] | None) -> tuple[list[Path], list[str]]:
+    """Rewrite the stdout blocks of the notebook sources' cells that include one
+    of ``snippets`` (every cell: None) from runs of the notebook on every Python;
+    (the files rewritten, the problems)."""
+    import tempfile
+
+    from mkdocs.config import load_config
+
+    from tools import notebook as nbtools
+    from tools.examples import kernel
+    from tools.site import configs
+
+    sources = {}
+    for lang, config in configs():
+        found = nbtools.from_config(load_config(str(config)))
+        if found is not None:
+            sources[lang] = found
+    if "en" not in sources:
+        return [], []
+    _, ipynb, cells = sources["en"]
+    code = [c for c in cells if c.kind == "code"]
+    wanted = [
+        n
+        for n, cell in enumerate(code)
+        if cell.output("stdout")
+        and (snippets is None or {i.split(":")[0] for i in cell.includes} & snippets)
+    ]
+    if not wanted:
+        return [], []
+    printed: dict[int, dict[str, str]] = {n: {} for n in wanted}
+    with tempfile.TemporaryDirectory(prefix="outputs-") as tmp:
+        path = Path(tmp) / nbtools.FILE_NAME
+        path.write_text(ipynb, encoding="utf-8")
+        for interpreter in pythons.interpreters():
+            nb, runs = kernel.run_notebook(path, interpreter)
+            indices = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+            for n in wanted:
+                shown, ran = code[n].output("stdout"), runs.get(indices[n])
+                if ran is None:
+                    continue
+                if shown.timed:
+                    text = "".join(
+                        f"{t:.{shown.decimals}f} s  {line}\n"
+                        for t, stream, line in ran.lines
+                        if stream == "stdout"
+                    )
+                else:
+                    text = "".join(
+                        o.text for o in nb.cells[indices[n]].outputs if o.get("name") == "stdout"
+                    )
+                printed[n][interpreter.minor] = text
+    problems, changes = [], {}
+    for n in wanted:
+        shown = code[n].output("stdout")
+        old = (
+            "".join(f"{t:.{shown.decimals}f} s  {line}\n" for t, line in shown.timed)
+            if shown.timed
+            else shown.text
+        )
+        texts = printed[n]
+        if all(match(nbtools.normalized(old), nbtools.normalized(t))[0] for t in texts.values()):
+            continue
+        merged = {merge(old, t) for t in texts.values()}
+        if len(merged) != 1:
+            problems.append(
+                f"notebooks/lesson.en.md:{shown.line}: the Pythons print different things "
+                f"({', '.join(texts)}); write what varies as `...`, then run this again"
+            )
+            continue
+        changes[n] = merged.pop()
+    written = []
+    for lang, (_, _, lang_cells) in sources.items():
+        lang_code = [c for c in lang_cells if c.kind == "code"]
+        path = nbtools.source_path(lang)
+        lines = path.read_text(encoding="utf-8").split("\n")
+        for n in sorted(changes, reverse=True):
+            shown = lang_code[n].output("stdout") if n < len(lang_code) else None
+            if shown is None:
+                problems.append(f"{path.relative_to(ROOT)}: no output block for cell {n + 1}")
+                continue
+            start, end = shown.line, shown.line  # the opening fence (1-based): body after it
+            while not lines[end].startswith("```"):
+                end += 1
+            lines[start:end] = changes[n].rstrip("\n").split("\n")
+        if changes:
+            path.write_text("\n".join(lines), encoding="utf-8")
+            written.append(path)
+    return written, problems
+
+
 def pages_for(page: str | None) -> set[Path] | None:
     """The page and its translations (same file name in every docs/<lang>/)."""
     if not page:
@@ -181,11 +274,16 @@ def main(argv: list[str] | None = None) -> int:
     batch.shutdown()
     for path in rewriter.write():
         print(f"rewrote {path.relative_to(ROOT)}")
+    snippets = None if wanted is None else {f for e in examples for f in e.snippet_files}
+    written, notebook_problems = notebook_outputs(snippets)
+    rewriter.problems += notebook_problems
+    for path in written:
+        print(f"rewrote {path.relative_to(ROOT)}: now run `make notebook` to render it")
     _, problems = collect(site_configs())  # what is left for a person to fix
     problems = [p for p in problems if wanted is None or p.page in wanted]
     for problem in [*map(str, problems), *rewriter.problems]:
         print(problem, file=sys.stderr)
-    if not rewriter.changed and not rewriter.problems:
+    if not rewriter.changed and not written and not rewriter.problems:
         print("every output block already shows what its example prints")
     return 1 if rewriter.problems or problems else 0
 
