@@ -99,3 +99,16 @@ def test_the_testing_page_shows_the_suites_own_figures(built_site, lang):
     missing = [f.name for f in FAULTS if names.get(f.name, f.name).replace("`", "") not in text]
     assert not missing, f"faults missing from the page: {missing}"
     assert "<!-- testing:" not in page.read_text(encoding="utf-8")
+
+
+def test_headings_are_unique_on_every_page():
+    from tools.examples.blocks import duplicate_headings
+    from tools.site import ROOT
+
+    problems = []
+    for _, config in configs():
+        docs = Path(load_config(str(config))["docs_dir"])
+        for page in sorted(docs.rglob("*.md")):
+            where = page.relative_to(ROOT).as_posix()
+            problems += duplicate_headings(page.read_text(encoding="utf-8"), where)
+    assert not problems, "\n".join(problems)

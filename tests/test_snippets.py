@@ -2,6 +2,7 @@
 and each one is shown on the pages of every language."""
 
 import ast
+import re
 import subprocess
 import sys
 
@@ -69,3 +70,35 @@ def test_every_snippet_is_shown_in_every_language(lang, config):
     assert not unused, (
         f"snippets no page of {config.name} includes (show them or delete them): {unused}"
     )
+
+
+# A comment that switches the lint or the formatter off for a line of a snippet
+# hides from readers what they rely on; each one here is reviewed, with its reason.
+SUPPRESSION = re.compile(
+    r"#\s*(noqa\b[^#]*|fmt:\s*(off|skip)\b|ruff:\s*noqa\b[^#]*)", re.IGNORECASE
+)
+ALLOWED_SUPPRESSIONS: dict[tuple[str, str], str] = {
+    # (snippet, the comment as written) -> why the snippet needs it
+}
+
+
+def suppressions(root=ROOT) -> list[str]:
+    """Each ``# noqa`` or ``# fmt: off`` of a snippet that ALLOWED_SUPPRESSIONS
+    does not name, as ``file:line: what to do``."""
+    found = []
+    for path in sorted((root / "snippets").rglob("*.py")):
+        name = path.relative_to(root).as_posix()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for match in SUPPRESSION.finditer(line):
+                comment = match.group(0).strip()
+                if (name, comment) not in ALLOWED_SUPPRESSIONS:
+                    found.append(
+                        f"{name}:{number}: `{comment}` switches off the lint or the formatter "
+                        "readers rely on; fix what it hides, or add it with its reason to "
+                        "ALLOWED_SUPPRESSIONS in tests/test_snippets.py, where a reviewer sees it"
+                    )
+    return found
+
+
+def test_no_snippet_switches_the_lint_or_the_formatter_off():
+    assert not suppressions(), "\n".join(suppressions())

@@ -205,3 +205,28 @@ def read(text: str) -> Page:
 
     unplaced_markers()
     return Page(fences, strays)
+
+
+HEADING = re.compile(r"^ *(?P<level>#{1,6}) +(?P<text>.+?)(?: +#+)? *$")
+
+
+def duplicate_headings(text: str, where: str) -> list[str]:
+    """``where:line: …`` for each heading that repeats one above it on the page
+    (outside fences; its ``{#id}`` aside): a reader, the table of contents and
+    a link to it cannot tell the two apart."""
+    fenced = {n for fence in read(text).fences for n in range(fence.line, fence.end + 1)}
+    seen: dict[str, int] = {}
+    found = []
+    for number, line in enumerate(text.split("\n"), 1):
+        heading = HEADING.match(line)
+        if number in fenced or not heading:
+            continue
+        title = re.sub(r"\s*\{[^}]*\}\s*$", "", heading.group("text")).strip()
+        if title in seen:
+            found.append(
+                f"{where}:{number}: the heading {title!r} repeats the one at line {seen[title]}: "
+                "headings are unique on a page; name what this section adds"
+            )
+        else:
+            seen[title] = number
+    return found

@@ -55,6 +55,7 @@ TEXT_LANGUAGES = {"", "text", "txt", "plain", "output", "pytb", "log"}
 PICTURE_LANGUAGES = {"timeline"}
 EXPECTED = "pytest-codeblocks:expected-output"
 NOT_OUTPUT = "example:not-output"
+NOT_OUTPUT_REASON = re.compile(r"""^example:not-output\(reason=(["'])(?P<reason>.+)\1\)$""")
 JUPYTER = "pytest.mark.jupyter"
 SKIP = re.compile(r"""^pytest\.mark\.skip\(reason=(["'])(?P<reason>.+)\1\)$""")
 MARKER_FAMILIES = ("pytest-codeblocks", "pytest.mark", "example:", "pytest-codeblock")
@@ -78,6 +79,11 @@ ALLOWED_SKIPS: dict[str, str] = {
         "processes); tests/test_bench_concurrency.py runs this file with tiny sizes on every "
         "interpreter and checks what it prints"
     ),
+}
+# A text block right under an example (or its command) is its output, compared
+# with what it prints; marked not-output it would hide a changed output.
+ALLOWED_NOT_OUTPUTS: dict[str, str] = {
+    # snippet (the example's first include) -> why the block under it is not its output
 }
 TAB_LABELS = {
     "en": {"script": "Script / PyCharm", "jupyter": "Jupyter"},
@@ -362,17 +368,46 @@ class _Collector:
     def markers_known(self, fence: blocks.Fence) -> None:
         for marker in fence.markers:
             body = marker.body
-            known = body in (EXPECTED, NOT_OUTPUT, JUPYTER) or SKIP.match(body)
+            known = (
+                body in (EXPECTED, NOT_OUTPUT, JUPYTER)
+                or SKIP.match(body)
+                or NOT_OUTPUT_REASON.match(body)
+            )
             if not known and body.startswith(MARKER_FAMILIES):
                 self.problem(
                     marker.line,
                     f"unknown or misspelt marker <!--{body}-->: use <!--{EXPECTED}-->, "
-                    f"<!--{NOT_OUTPUT}-->, <!--{JUPYTER}--> or "
+                    f'<!--{NOT_OUTPUT}-->, <!--{NOT_OUTPUT}(reason="why")-->, <!--{JUPYTER}--> or '
                     '<!--pytest.mark.skip(reason="why it cannot run")-->',
                 )
 
     def marked(self, fence: blocks.Fence, body: str) -> bool:
         return any(m.body == body for m in fence.markers)
+
+    def not_output(self, fence: blocks.Fence) -> blocks.Marker | None:
+        return next(
+            (m for m in fence.markers if m.body == NOT_OUTPUT or NOT_OUTPUT_REASON.match(m.body)),
+            None,
+        )
+
+    def not_output_under(self, marker: blocks.Marker, run: Run, example: Example | None) -> None:
+        """A block marked not-output right under an example: only with a reason
+        that ALLOWED_NOT_OUTPUTS names for that example's snippet."""
+        snippet = example.includes[0] if example is not None and example.includes else "?"
+        reason = NOT_OUTPUT_REASON.match(marker.body)
+        allowed = ALLOWED_NOT_OUTPUTS.get(snippet)
+        if allowed is not None and reason and reason.group("reason") == allowed:
+            return
+        told = f" (reason {reason.group('reason')!r})" if reason else ""
+        self.problem(
+            marker.line,
+            f"<!--{NOT_OUTPUT}-->{told} on the block right under the example at line "
+            f"{run.line} (snippets/{snippet}): a block there is read as its output, and "
+            f"unchecked it can show anything; mark it <!--{EXPECTED}--> so it is compared "
+            "(the example's output belongs right under it, before any other block), or add "
+            "the snippet with its reason to ALLOWED_NOT_OUTPUTS in tools/examples/pages.py, "
+            f'where a reviewer sees it, and write <!--{NOT_OUTPUT}(reason="that reason")-->',
+        )
 
     # --- the kinds of fence --------------------------------------------------------
 
@@ -433,7 +468,7 @@ class _Collector:
                 f'title="{example.title}" but the file is snippets/{example.snippet_files[0]}: '
                 "give the title the snippet's file name, the name a reader saves it under",
             )
-        if self.marked(fence, EXPECTED) or self.marked(fence, NOT_OUTPUT):
+        if self.marked(fence, EXPECTED) or self.not_output(fence) is not None:
             self.problem(fence.line, "an output marker on a Python block; it goes on the output")
         if form == "pycon":
             run = Run(("-m", "asyncio"), fence.line, shown=self.repl_line is not None)
@@ -505,7 +540,9 @@ class _Collector:
                     "the page shows the code, and nothing runs it; a Python file goes in a "
                     "```python fence",
                 )
-        if self.marked(fence, NOT_OUTPUT):
+        if (marker := self.not_output(fence)) is not None:
+            if self.pending is not None:
+                self.not_output_under(marker, self.pending, self.pending_example)
             self.pending = None
             return
         if not self.marked(fence, EXPECTED):
@@ -723,8 +760,73 @@ def collect(
     problems: list[Problem] = []
     for config_file in config_files or site_configs(root):
         site = load_site(config_file)
+        named = config_file.name.split(".")[1] if config_file.name.count(".") == 2 else "en"
+        if site.lang != named:  # every page would be read as another language's
+            problems.append(
+                Problem(
+                    Path(config_file.name),
+                    next(
+                        (
+                            n
+                            for n, line in enumerate(config_file.read_text().splitlines(), 1)
+                            if re.match(r"^\s+language:", line)
+                        ),
+                        1,
+                    ),
+                    f"theme.language is {site.lang!r} in the {named!r} edition's config: set "
+                    f"`language: {named}` under `theme:` in {config_file.name}",
+                )
+            )
+            site.lang = named
         for page in site.pages():
             found, wrong = collect_page(site, page, root)
             examples += found
             problems += wrong
-    return examples, problems
+    return examples, problems + twin_outputs(examples)
+
+
+def twin_outputs(examples: list[Example]) -> list[Problem]:
+    """The same example on a page and on its translation prints the same: its
+    output blocks are the same, ``...`` included."""
+    pages: dict[tuple[str, Path], list[Example]] = {}
+    for example in examples:
+        name = Path(*example.page.parts[2:])
+        pages.setdefault((example.lang, name), []).append(example)
+    problems = []
+    for (lang, name), theirs in pages.items():
+        ours = pages.get(("en", name))
+        if lang == "en" or ours is None:
+            continue
+        for english, other in zip(ours, theirs, strict=False):
+            if (english.form, english.code) != (other.form, other.code):
+                continue  # another example: tests/test_translations.py names it
+            for run in other.runs:
+                twin = next((r for r in english.runs if r.arguments == run.arguments), None)
+                if twin is None:
+                    continue
+                for shown, wanted in zip(run.outputs, twin.outputs, strict=False):
+                    if (shown.versions, shown.text.strip("\n")) != (
+                        wanted.versions,
+                        wanted.text.strip("\n"),
+                    ):
+                        problems.append(
+                            Problem(
+                                other.page,
+                                shown.line,
+                                f"this output of {other.describe()} differs from the one "
+                                f"{english.page}:{wanted.line} shows for the same program; "
+                                "both languages show the same block, `...` included: write "
+                                f"the English one here (or fix it there):\n{wanted.text}",
+                            )
+                        )
+                if len(run.outputs) != len(twin.outputs):
+                    problems.append(
+                        Problem(
+                            other.page,
+                            (run.outputs or [run])[0].line,
+                            f"{len(run.outputs)} output blocks under {other.describe()}, where "
+                            f"{english.page}:{english.line} shows {len(twin.outputs)}: both "
+                            "languages show the same blocks",
+                        )
+                    )
+    return problems
