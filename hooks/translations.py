@@ -209,6 +209,30 @@ def include_differences(lang: str, root: Path = ROOT) -> list[str]:
     return problems
 
 
+def language_differences(lang: str, config: Path) -> list[str]:
+    """A config whose ``theme.language`` or ``docs_dir`` is not its language's
+    (``mkdocs.ru.yml``: ``ru``, ``docs/ru``): Material would title its pages,
+    and the harness read its tab labels, in another language."""
+    from mkdocs.config import load_config
+
+    loaded = load_config(str(config))
+    problems = []
+    found = loaded["theme"]["language"]
+    if found != lang:
+        problems.append(
+            f"{config.name}: theme.language is {found!r}, but this is the {lang!r} edition's "
+            f"config (its file name says so): set `language: {lang}` under `theme:` in "
+            f"{config.name}"
+        )
+    docs = Path(loaded["docs_dir"])
+    if docs.name != lang:
+        problems.append(
+            f"{config.name}: docs_dir is {docs.name!r}, not docs/{lang}: set `docs_dir: "
+            f"docs/{lang}` in {config.name}"
+        )
+    return problems
+
+
 def nav_files(config: Path) -> list[str]:
     from mkdocs.config import load_config
 

@@ -37,6 +37,12 @@ def test_there_is_a_translation():
     assert LANGUAGES, "no mkdocs.<lang>.yml: the Russian edition is missing"
 
 
+@pytest.mark.parametrize(("lang", "config"), [("en", ROOT / "mkdocs.yml"), *LANGUAGES])
+def test_each_config_is_set_to_its_own_language(lang, config):
+    problems = translations.language_differences(lang, config)
+    assert not problems, "\n".join(problems)
+
+
 @pytest.mark.parametrize(("lang", "config"), LANGUAGES, ids=IDS)
 def test_every_page_has_its_twin(lang, config):
     problems = translations.missing_twins(lang)
