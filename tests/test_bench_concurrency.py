@@ -55,7 +55,9 @@ PYTHONS = interpreters()
 @pytest.mark.parametrize("python", PYTHONS.values(), ids=PYTHONS.keys())
 def test_the_benchmark_runs_and_prints_what_the_tool_reads(python):
     """Tiny sizes, in development mode: no warning, no traceback, every row."""
-    report = bench.run_once(python, sizes=(2, 5), steps=2000, flags=["-X", "dev"])
+    report = bench.run_once(
+        python, sizes=(2, 5), steps=2000, flags=["-X", "dev"], timeout=RUN_LIMIT
+    )
     parsed = bench.parse(report)
     version = next(v for v, p in PYTHONS.items() if p == python)
     assert parsed["machine"]["python"].startswith(version + "."), report
@@ -68,6 +70,32 @@ def test_the_benchmark_runs_and_prints_what_the_tool_reads(python):
         assert (figures["virt_kib"] is not None) == measured_memory, report
     assert set(parsed["computing"]) == set(bench.COMPUTING.values()), report
     assert parsed["jobs"] > 1 and parsed["steps"] == 2000
+
+
+RUN_LIMIT = 300  # seconds a run of the benchmark with tiny sizes may take on a busy machine
+
+
+@pytest.mark.parametrize(
+    ("planted", "said"),
+    [
+        # dies before sending its figures: the benchmark says so and ends
+        ("os.kill(os.getpid(), signal.SIGKILL)", "exited 1"),
+        # never sends and never ends: the run is ended at its time limit
+        ("threading.Event().wait()", "did not end within 20 s"),
+    ],
+    ids=["dies", "never-sends"],
+)
+def test_a_measuring_process_that_stops_before_sending_cannot_hang_the_run(tmp_path, planted, said):
+    source = bench.SNIPPET.read_text(encoding="utf-8")
+    sending = "        results.send(probe.figures(n))\n"
+    assert sending in source, f"{bench.SNIPPET}: no `results.send(...)` line to plant before"
+    snippet = tmp_path / bench.SNIPPET.name
+    snippet.write_text(source.replace(sending, f"        {planted}\n" + sending), encoding="utf-8")
+    started = time.monotonic()
+    with pytest.raises(bench.ReportError, match=re.escape(said)) as raised:
+        bench.run_once(sys.executable, sizes=(2,), steps=100, timeout=20, snippet=snippet)
+    assert time.monotonic() - started < 60, raised.value
+    assert "failed" in str(raised.value) or "did not end" in str(raised.value), raised.value
 
 
 def test_only_asyncio_slow_step_timing_is_tolerated_on_stderr():

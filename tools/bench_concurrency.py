@@ -27,12 +27,14 @@ and compares them byte for byte.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
 import platform
 import re
 import resource
+import signal
 import statistics
 import subprocess
 import sys
@@ -112,21 +114,48 @@ def parse(report: str) -> dict:
 SLOW_STEP = re.compile(r"Executing <.*> took \d+\.\d+ seconds\n")
 
 
-def run_once(python: str, sizes=SIZES, steps: int | None = None, flags=()) -> str:
+def run_once(
+    python: str,
+    sizes=SIZES,
+    steps: int | None = None,
+    flags=(),
+    timeout: float | None = None,
+    snippet: Path = SNIPPET,
+) -> str:
     """The snippet's report, run as a reader runs it, in an empty directory
     (``flags`` for the interpreter, e.g. ``["-X", "dev"]``). Anything on
     stderr but asyncio's slow-step timing, a warning included, is an error:
-    the report would not be the whole story."""
-    command = [python, *flags, str(SNIPPET), *map(str, sizes)]
+    the report would not be the whole story. Past ``timeout`` seconds it is
+    ended, with every process it started (a measuring process that died
+    before sending can leave it waiting), and that is an error too."""
+    command = [python, *flags, str(snippet), *map(str, sizes)]
     if steps:
         command += ["--steps", str(steps)]
-    with tempfile.TemporaryDirectory() as empty:
-        done = subprocess.run(command, cwd=empty, capture_output=True, text=True, check=False)
-    if done.returncode or SLOW_STEP.sub("", done.stderr):
-        raise ReportError(
-            f"{' '.join(command)} exited {done.returncode}:\n{done.stdout}{done.stderr}"
-        )
-    return done.stdout
+    with (
+        tempfile.TemporaryDirectory() as empty,
+        subprocess.Popen(
+            command,
+            cwd=empty,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,  # its own process group: ended whole
+        ) as process,
+    ):
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):  # all ended meanwhile
+                os.killpg(process.pid, signal.SIGKILL)
+            stdout, stderr = process.communicate()
+            raise ReportError(
+                f"{' '.join(command)} did not end within {timeout:g} s (ended, with the "
+                f"processes it started); a measuring process that stops before sending "
+                f"its figures must make it fail, not wait:\n{stdout}{stderr}"
+            ) from None
+    if process.returncode or SLOW_STEP.sub("", stderr):
+        raise ReportError(f"{' '.join(command)} exited {process.returncode}:\n{stdout}{stderr}")
+    return stdout
 
 
 class CpuMeter:
