@@ -713,6 +713,35 @@ def test_the_real_time_check_catches_lines_away_from_their_times(tmp_path):
     assert check_real_time(script, script.runs[0], swapped, "3.11")
 
 
+def test_the_real_time_check_names_the_real_cause_of_a_long_honest_wait(tmp_path):
+    """An honest wait (`await asyncio.sleep(59)`) is not blamed on CPU work or
+    blocking I/O: stopped at the real-time limit, it is told as a wait too long
+    for that limit; late with no work done, as timers off time."""
+    page = GOOD_PAGE.replace("3.0 s  finished", "59.0 s  finished")
+    root = make_site(tmp_path, page)
+    examples, _ = collect([root / "mkdocs.yml"], root=root)
+    script = examples[0]
+    stopped = Outcome(
+        None, "hello\n", [(0.0, "stdout", "hello")], None, "python hello.py", "3.11.7", "real"
+    )
+    found = check_real_time(script, script.runs[0], stopped, "3.11")
+    assert found and "stopped after 60 s" in found[0] and "59.0 s" in found[0], found
+    assert "keep an example's waits under" in found[0] and "CPU" not in found[0], found
+    late = Outcome(
+        0,
+        "hello\nfinished\n",
+        [(0.0, "stdout", "hello"), (59.3, "stdout", "finished")],
+        59.3,
+        "python hello.py",
+        "3.11.7",
+        "real",
+        waited=59.29,
+    )
+    found = check_real_time(script, script.runs[0], late, "3.11")
+    assert found and "worked only 0.01 s" in found[0], found
+    assert "CPU work, a blocking call" not in found[0], found
+
+
 # --- examples cannot touch anything outside their directory ----------------------------------
 
 

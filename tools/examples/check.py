@@ -268,8 +268,24 @@ def check_real_time(example: Example, run: Run, outcome: Outcome, minor: str) ->
     shown = run.expected_for(minor)
     if shown is None or not shown.timed:
         return []
+    last = max((t for t in (_timed_lines(shown)) if t is not None), default=(0.0, ""))[0]
     if outcome.returncode is None:
-        return [f"{here}: in real time, still running after {TIMEOUT} s"]
+        if last >= TIMEOUT - 10:
+            return [
+                (
+                    f"{here}: in real time it was stopped after {TIMEOUT} s, the longest a real-time "
+                    f"run may take, and the page shows a line at {last:.{shown.decimals}f} s: a "
+                    "run needs a few seconds more than its waits (the interpreter starting, a busy "
+                    f"machine); keep an example's waits under {TIMEOUT - 10} s"
+                )
+            ]
+        return [
+            (
+                f"{here}: in real time it was still running after {TIMEOUT} s, where the page's "
+                f"last line is at {last:.{shown.decimals}f} s: something it waits for never comes "
+                "in real time (on the example's clock it did)"
+            )
+        ]
     actual = [(t, text) for t, _, text in outcome.lines]
     paired = _pair(_timed_lines(shown), actual)
     if paired is None:
@@ -287,10 +303,26 @@ def check_real_time(example: Example, run: Run, outcome: Outcome, minor: str) ->
         if abs(real - page) > TOLERANCE
     ]
     if late:
+        worked = (
+            outcome.end - outcome.waited
+            if outcome.end is not None and outcome.waited is not None
+            else None
+        )
+        if worked is not None and worked < TOLERANCE:
+            why = (
+                f"it worked only {worked:.2f} s in all and waited the rest, so neither CPU work "
+                "nor a blocking call moved them: its timers fired off time in real time (a "
+                "machine too busy to keep a wait to the tenth of a second, or a wait that "
+                "is not the one the page shows?)"
+            )
+        else:
+            why = (
+                "CPU work, a blocking call or real I/O that the example's clock does not show?"
+                + (f" (it worked {worked:.2f} s)" if worked is not None else "")
+            )
         return [
             f"{here}: in real time, lines come more than {TOLERANCE} s away from the times "
-            "the page shows (CPU work, a blocking call or real I/O that the example's clock "
-            "does not show?):\n" + "\n".join(late)
+            f"the page shows ({why}):\n" + "\n".join(late)
         ]
     return []
 
