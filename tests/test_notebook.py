@@ -399,6 +399,9 @@ def test_run_all_succeeds_except_where_tagged(run):
         assert got == f"{want.ename}: {want.evalue}", f"{where(run, want.line)}: raised {got}"
 
 
+REWRITE = nbtools.REWRITE
+
+
 def test_every_cell_prints_what_the_notebook_shows(run):
     problems = []
     for index, cell in expected_cells(run.made).items():
@@ -410,7 +413,7 @@ def test_every_cell_prints_what_the_notebook_shows(run):
                 shown = got if len(got) < 2000 else got[:1000] + "\n[…]\n" + got[-500:]
                 problems.append(
                     f"{where(run, want.line if want else cell.line)}: {name} in Jupyter differs "
-                    f"from the block:\n{expected}---\n{shown}"
+                    f"from the block; {REWRITE}:\n{expected}---\n{shown}"
                 )
     assert not problems, "\n\n".join(problems)
 
@@ -424,12 +427,16 @@ def test_printed_at_the_times_shown_and_late_output_came_after_the_cell(run):
         shown = run.cells[index]
         got = [(t, text) for t, stream, text in shown.lines if stream == "stdout"]
         if [t for _, t in got] != [t for _, t in want.timed]:
-            problems.append(f"{where(run, want.line)}: printed {[t for _, t in got]}")
+            problems.append(
+                f"{where(run, want.line)}: printed {[t for _, t in got]} at "
+                f"{[round(t, 1) for t, _ in got]} s; {REWRITE}"
+            )
             continue
         for (expected, text), (actual, _) in zip(want.timed, got, strict=True):
             if f"{actual:.{want.decimals}f}" != f"{expected:.{want.decimals}f}":
                 problems.append(
-                    f"{where(run, want.line)}: {text!r} at {actual:.3f} s, not {expected} s"
+                    f"{where(run, want.line)}: {text!r} at {actual:.3f} s, not {expected} s; "
+                    f"{REWRITE}"
                 )
         duration = shown.duration
         after = [t for when, t in want.timed if when > duration + 1e-9]

@@ -78,6 +78,13 @@ VOLATILE = [
 ]
 
 
+# What a contributor runs when a snippet changed and its new output is right.
+REWRITE = (
+    "if the new output is right, `make outputs PAGE=docs/en/<a page showing the snippet>` "
+    "(or `make outputs`) rewrites this block in every language's source, then `make notebook`"
+)
+
+
 def normalized(text: str) -> str:
     """``text`` with addresses and cell file names replaced by placeholders."""
     for pattern, placeholder in VOLATILE:
