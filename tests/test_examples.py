@@ -16,7 +16,7 @@ import pytest
 
 from tests.page_selection import page_mark
 from tools.examples import pythons, sandbox, stored
-from tools.examples.check import check, check_real_time
+from tools.examples.check import check, check_real_time, elisions
 from tools.examples.pages import collect
 from tools.examples.run import SITEDIR
 
@@ -47,8 +47,20 @@ def _timed_cases():
                 yield pytest.param(example, run, id=test_id, marks=page_mark(example.page))
 
 
+def _elided_cases():
+    for example in EXAMPLES:
+        for run in example.runs:
+            for shown in run.outputs:
+                if "..." in shown.text and example.form != "pycon":
+                    test_id = f"{example.page}:{shown.line}"
+                    yield pytest.param(
+                        example, run, shown, id=test_id, marks=page_mark(example.page)
+                    )
+
+
 CASES = list(_cases())
 TIMED = list(_timed_cases())
+ELIDED = list(_elided_cases())
 
 
 @pytest.fixture(scope="module")
@@ -109,6 +121,30 @@ def test_timed_example_keeps_its_times_in_real_time(example, run, started):
         outcome = started.rerun(example, run, default, "real")
         problems = check_real_time(example, run, outcome, default.minor)
     assert not problems, "\n\n".join(problems)
+
+
+@pytest.mark.parametrize(("example", "run", "shown"), ELIDED)
+def test_every_elision_stands_for_what_varies(example, run, shown, started):
+    """A ``...`` stands for what differs between runs or machines (addresses,
+    paths, timings): one that hides a line every run on every Python prints
+    alike hides what the page is there to show."""
+    if example.skip_reason:
+        pytest.skip(f"{example.where}: {example.skip_reason}")
+    ran = [i for i in INTERPRETERS if shown.versions is None or i.minor in shown.versions]
+    printed = []
+    for interpreter in ran:
+        outcome = started.outcome(example, run, interpreter, "virtual")
+        printed.append(outcome.timed(shown.decimals) if shown.timed else outcome.output)
+    found = elisions(shown, printed)
+    assert not found, "\n".join(elision_message(example, line, text) for line, text in found)
+
+
+def elision_message(example, line: int, text: str) -> str:
+    return (
+        f"{example.page}:{line}: `...` hides {text!r}, which every run on every Python prints "
+        f"alike ({example.describe()}): show it; `...` stands only for what differs between "
+        "runs or machines (an address, a path, a time)"
+    )
 
 
 PROBE = """

@@ -84,6 +84,45 @@ def match(expected: str, actual: str) -> tuple[bool, str | None]:
     return True, None
 
 
+def hidden(expected: str, actual: str) -> list[tuple[int, str]] | None:
+    """What each ``...`` of ``expected`` stands for in ``actual``: (the line of
+    ``expected`` it is on, 0-based; the text), or None where they do not match."""
+    expected, actual = _normal(expected), _normal(actual)
+    found = _pattern(expected).match(actual) if "..." in expected else None
+    if found is None:
+        return None
+    lines, position = [], 0
+    for part in expected.split("...")[:-1]:
+        position += len(part)
+        lines.append(expected.count("\n", 0, position))
+        position += 3
+    return list(zip(lines, found.groups(), strict=True))
+
+
+# Text that differs from run to run, or from one reader's machine to another's:
+# an address, a path, a number (a line in a file, a file descriptor, a time).
+VARIES = re.compile(r"0x[0-9a-f]+|[/\\]|\d")
+
+
+def elisions(shown: Expected, printed: list[str]) -> list[tuple[int, str]]:
+    """Each ``...`` of ``shown`` that hides the same text in every one of
+    ``printed`` (every run on every Python), and nothing that varies:
+    (the line of the page it is on, the text). A line every run prints alike
+    is what the page is there to show."""
+    found = [hidden(shown.text, text) for text in printed]
+    if not found or any(f is None for f in found):
+        return []  # a mismatch is told by check()
+    wrong = []
+    for number, (line, text) in enumerate(found[0]):
+        texts = {f[number][1] for f in found}
+        if len(texts) > 1:
+            continue
+        plain = "\n".join(TIME_COLUMN.sub("", t) for t in text.split("\n")).strip()
+        if plain and not VARIES.search(plain):
+            wrong.append((shown.line + 1 + line, plain))
+    return wrong
+
+
 def _traceback_frame(line: str) -> bool:
     """A line inside a traceback (``File …``, code, ``^^^``), which `...` may hide."""
     stripped = line.strip()

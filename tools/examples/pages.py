@@ -127,14 +127,17 @@ class Expected:
     label: str | None = None  # the version tab's label
 
     @property
+    def _first(self) -> str:
+        """Its first line that is not a lone ``...`` (which stands for lines, times included)."""
+        return next((ln for ln in self.text.splitlines() if ln.strip() not in ("", "...")), "")
+
+    @property
     def timed(self) -> bool:
-        first = next((line for line in self.text.splitlines() if line.strip()), "")
-        return TIMED_LINE.match(first) is not None
+        return TIMED_LINE.match(self._first) is not None
 
     @property
     def decimals(self) -> int:
-        first = next(line for line in self.text.splitlines() if line.strip())
-        return len(TIMED_LINE.match(first).group("decimals"))
+        return len(TIMED_LINE.match(self._first).group("decimals"))
 
 
 @dataclass
