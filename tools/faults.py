@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+AWAIT_PAGE = "docs/en/await.md"
 COPIED = ["docs", "snippets", "notebooks", "hooks", "tools", "overrides"]
 
 
@@ -156,6 +157,7 @@ def translations(copy: Copy) -> list[str]:
 
     messages = []
     for lang, config in configs(copy.root):
+        messages += checks.language_differences(lang, config)
         if lang == "en":
             continue
         messages += checks.missing_twins(lang, copy.root)
@@ -226,6 +228,89 @@ def notebook_run(copy: Copy) -> list[str]:
                 f"notebooks/lesson.en.md:{cell.line}: the cell failed in Jupyter: "
                 f"{errors[0].ename}: {errors[0].evalue}"
             )
+    return messages
+
+
+def collection(copy: Copy) -> list[str]:
+    """tests/test_examples.py: every fence known, every output compared, both languages alike."""
+    return [str(p) for p in collected(copy)[1]]
+
+
+def snippet_suppressions(copy: Copy) -> list[str]:
+    """tests/test_snippets.py: no snippet switches the lint or the formatter off."""
+    from tests.test_snippets import suppressions
+
+    return suppressions(copy.root)
+
+
+def headings(copy: Copy) -> list[str]:
+    """tests/test_build.py: headings are unique on every page."""
+    from tools.examples.blocks import duplicate_headings
+
+    return [
+        message
+        for page in sorted(copy.path("docs").rglob("*.md"))
+        for message in duplicate_headings(
+            page.read_text(encoding="utf-8"), page.relative_to(copy.root).as_posix()
+        )
+    ]
+
+
+def notebook_outputs(copy: Copy) -> list[str]:
+    """tests/test_notebook.py: every cell prints what the notebook shows."""
+    from mkdocs.config import load_config
+
+    from tools import notebook as nbtools
+    from tools.examples import kernel, pythons
+    from tools.examples.check import match
+
+    config = load_config(str(copy.path("mkdocs.yml")))
+    settings = nbtools.snippet_config(config["mdx_configs"], config.config_file_path)
+    ipynb, cells = nbtools.generate(copy.path("notebooks/lesson.en.md"), settings)
+    path = copy.root / "lesson.ipynb"
+    path.write_text(ipynb, encoding="utf-8")
+    nb, runs = kernel.run_notebook(path, pythons.default())
+    code = [c for c in cells if c.kind == "code"]
+    indices = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    messages = []
+    for index, cell in zip(indices, code, strict=True):
+        want = cell.output("stdout")
+        if want is None:
+            continue
+        if want.timed:
+            got = [(round(t, want.decimals), x) for t, s, x in runs[index].lines if s == "stdout"]
+            same = got == [(round(t, want.decimals), x) for t, x in want.timed]
+        else:
+            printed = "".join(o.text for o in nb.cells[index].outputs if o.get("name") == "stdout")
+            same = match(nbtools.normalized(want.text), nbtools.normalized(printed))[0]
+        if not same:
+            messages.append(
+                f"notebooks/lesson.en.md:{want.line}: stdout in Jupyter differs from the block; "
+                f"{nbtools.REWRITE}"
+            )
+    return messages
+
+
+def elided(copy: Copy, page: str = AWAIT_PAGE) -> list[str]:
+    """tests/test_examples.py: every `...` of the page's outputs stands for what varies."""
+    from tests.test_examples import elision_message
+    from tools.examples import pythons
+    from tools.examples.check import elisions
+
+    found, _ = collected(copy, page)
+    messages = []
+    for example in found:
+        for shown_run in example.runs:
+            for shown in shown_run.outputs:
+                if "..." not in shown.text or example.form == "pycon":
+                    continue
+                printed = []
+                for interpreter in pythons.interpreters():
+                    if shown.versions is not None and interpreter.minor not in shown.versions:
+                        continue
+                    outcome = _runs.outcome(example, shown_run, interpreter, timeout=5)
+                    printed.append(outcome.timed(shown.decimals) if shown.timed else outcome.output)
+                messages += [elision_message(example, n, t) for n, t in elisions(shown, printed)]
     return messages
 
 
@@ -328,6 +413,7 @@ def _script(name: str, code: str, output: str | None) -> Callable[[Copy], None]:
 # the block, the line or the call it changes, so a correct edit of the page
 # (another sleep, other words) still lets every fault be planted.
 SEQUENTIAL = "awaiting/hello_world_sequential.py"
+EXPECTED_MARKER = "pytest-codeblocks:expected-output"
 NOT_SWITCHING = "awaiting/await_does_not_switch.py"
 
 
@@ -400,6 +486,52 @@ def _in_cell(snippet: str, line: str) -> Callable[[Copy], None]:
 
     def plant(copy: Copy) -> None:
         copy.sub(f"snippets/{snippet}", r"^(# --8<-- \[start:cell\]\n)", rf"\1{line}\n")
+
+    return plant
+
+
+def _output_marked_not_output(page: str, snippet: str) -> Callable[[Copy], None]:
+    """The output block under ``snippet`` marked not-output, and then changed."""
+
+    def plant(copy: Copy) -> None:
+        first, lines = _output_block(copy, page, snippet)
+        marker = first - 2  # the line before the opening fence
+        text = copy.lines(page)[marker - 1]
+        if "pytest-codeblocks:expected-output" not in text:
+            raise AssertionError(f"cannot plant the fault: no marker at {page}:{marker}")
+        copy.set_lines(page, marker, 1, [text.replace(EXPECTED_MARKER, "example:not-output")])
+        copy.set_lines(page, first, 1, [lines[0] + " (changed)"])
+
+    return plant
+
+
+def _elided_in(page: str, snippet: str) -> Callable[[Copy], None]:
+    """One language's output block of ``snippet`` hides a line behind ``...``."""
+
+    def plant(copy: Copy) -> None:
+        first, lines = _output_block(copy, page, snippet)
+        indent = lines[0][: len(lines[0]) - len(lines[0].lstrip())]
+        copy.set_lines(page, first, 1, [indent + "..."])
+
+    return plant
+
+
+def _elided_everywhere(snippet: str) -> Callable[[Copy], None]:
+    """The first line of ``snippet``'s output written as ``...`` in every language."""
+
+    def plant(copy: Copy) -> None:
+        for page in (AWAIT, AWAIT.replace("/en/", "/ru/")):
+            _elided_in(page, snippet)(copy)
+
+    return plant
+
+
+def _heading_again(page: str) -> Callable[[Copy], None]:
+    """The page's first second-level heading written once more, at its end."""
+
+    def plant(copy: Copy) -> None:
+        heading = next(line for line in copy.lines(page) if line.startswith("## "))
+        copy.append(page, f"\n{heading}\n\nMore of the same.\n")
 
     return plant
 
@@ -800,6 +932,65 @@ FAULTS: list[Fault] = [
         _made_up_checkout_commits,
         _guard("action_pins"),
         ".github/workflows/ci.yml:",
+    ),
+    Fault(
+        "an output block marked `example:not-output` right under its example",
+        FENCES,
+        _output_marked_not_output(AWAIT, NOT_SWITCHING),
+        collection,
+        f"{AWAIT}:",
+    ),
+    Fault(
+        "a translation that hides a line of an output behind `...`",
+        FENCES,
+        _elided_in("docs/ru/await.md", SEQUENTIAL),
+        collection,
+        "docs/ru/await.md:",
+    ),
+    Fault(
+        "a `# noqa` in a snippet",
+        "tests/test_snippets.py::test_no_snippet_switches_the_lint_or_the_formatter_off",
+        lambda c: c.sub(f"snippets/{SEQUENTIAL}", r"^(import asyncio)$", r"\1  # noqa: F401"),
+        snippet_suppressions,
+        f"snippets/{SEQUENTIAL}:",
+    ),
+    Fault(
+        "a `# fmt: off` in a snippet",
+        "tests/test_snippets.py::test_no_snippet_switches_the_lint_or_the_formatter_off",
+        lambda c: c.sub(f"snippets/{SEQUENTIAL}", r"^(async def main)", r"# fmt: off\n\1"),
+        snippet_suppressions,
+        f"snippets/{SEQUENTIAL}:",
+    ),
+    Fault(
+        "a heading twice on one page",
+        "tests/test_build.py::test_headings_are_unique_on_every_page",
+        _heading_again(AWAIT),
+        headings,
+        f"{AWAIT}:",
+    ),
+    Fault(
+        "a wrong `theme.language` in the Russian config",
+        "tests/test_translations.py::test_each_config_is_set_to_its_own_language",
+        lambda c: c.sub("mkdocs.ru.yml", r"^(\s+language:) ru$", r"\1 en"),
+        translations,
+        "mkdocs.ru.yml",
+    ),
+    Fault(
+        "a snippet the notebook includes, changed, its output there left as it was",
+        "tests/test_notebook.py::test_every_cell_prints_what_the_notebook_shows",
+        # another sleep: the pages' and the notebook's outputs are now stale
+        lambda c: c.sub(
+            f"snippets/{SEQUENTIAL}", r"asyncio\.sleep\((\d+)\)", r"asyncio.sleep(\1 + 1)"
+        ),
+        notebook_outputs,
+        "notebooks/lesson.en.md:",
+    ),
+    Fault(
+        "a `...` hiding a line that every run prints alike",
+        "tests/test_examples.py::test_every_elision_stands_for_what_varies",
+        _elided_everywhere(SEQUENTIAL),
+        elided,
+        f"{AWAIT}:",
     ),
 ]
 
