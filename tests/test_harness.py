@@ -460,6 +460,40 @@ def test_a_jupyter_tab_runs_its_script_s_cell(tmp_path, change, message):
     assert any(f.startswith("docs/en/page.md:") and message in f for f in found), found
 
 
+NOT_OUTPUT_PAGE = """\
+# Page
+
+```python title="hello.py"
+--8<-- "demo/hello.py"
+```
+
+{marker}
+```text
+0.0 s  hello
+9.0 s  not what it prints
+```
+"""
+
+
+def test_not_output_under_an_example_needs_a_reviewed_reason(tmp_path, monkeypatch):
+    """A block right under an example marked not-output would hide a changed
+    output: it fails, unless ALLOWED_NOT_OUTPUTS gives its snippet that reason."""
+    from tools.examples import pages
+
+    bare = make_site(tmp_path / "bare", NOT_OUTPUT_PAGE.format(marker="<!--example:not-output-->"))
+    found = problems_of(bare)
+    assert found and found[0].startswith("docs/en/page.md:7: <!--example:not-output-->"), found
+    assert "ALLOWED_NOT_OUTPUTS" in found[0], found
+    reason = '<!--example:not-output(reason="a sketch of what a reader might expect")-->'
+    reasoned = make_site(tmp_path / "reasoned", NOT_OUTPUT_PAGE.format(marker=reason))
+    assert problems_of(reasoned), "a reason the allow-list does not give is no reason"
+    monkeypatch.setitem(
+        pages.ALLOWED_NOT_OUTPUTS, "demo/hello.py", "a sketch of what a reader might expect"
+    )
+    assert problems_of(reasoned) == []
+    assert problems_of(bare), "the marker without its reason still fails"
+
+
 def test_russian_tab_labels_are_checked(tmp_path):
     page = GOOD_PAGE.replace("Script / PyCharm", "Jupyter", 1).replace(
         '=== "Jupyter"\n\n    <!--pytest.mark', '=== "Скрипт / PyCharm"\n\n    <!--pytest.mark'

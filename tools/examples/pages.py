@@ -763,8 +763,9 @@ def collect(
     problems: list[Problem] = []
     for config_file in config_files or site_configs(root):
         site = load_site(config_file)
-        named = config_file.name.split(".")[1] if config_file.name.count(".") == 2 else "en"
-        if site.lang != named:  # every page would be read as another language's
+        # mkdocs.<lang>.yml names its language (mkdocs.yml may be any one's)
+        named = config_file.name.split(".")[1] if config_file.name.count(".") == 2 else None
+        if named is not None and site.lang != named:  # every page read as another language's
             problems.append(
                 Problem(
                     Path(config_file.name),
