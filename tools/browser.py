@@ -8,9 +8,9 @@ Which Chromium, in order:
 2. ``/usr/bin/chromium`` (Debian's ``chromium`` package);
 3. a Chromium that ``playwright install chromium`` already downloaded;
 4. ``playwright install chromium`` now, where its download server is reachable;
-5. ``apt-get install -y chromium`` when running as root on Debian or Ubuntu
-   (CI here blocks playwright's download), waiting for another apt-get to
-   release the dpkg lock rather than failing (:mod:`tools.apt`).
+5. ``apt-get install -y chromium`` on Debian or Ubuntu, as root or through
+   passwordless sudo (CI here blocks playwright's download), waiting for
+   another apt-get to release the dpkg lock rather than failing (:mod:`tools.apt`).
 
 If none works, :class:`BrowserUnavailable` says how to get one.
 
@@ -52,9 +52,9 @@ LAUNCH_ARGS = [
 
 HOW_TO_GET_ONE = f"""\
 No Chromium for the browser tests. Any one of these fixes it:
-  * apt-get install -y chromium            (Debian/Ubuntu, as root; gives {SYSTEM_CHROMIUM})
-  * .venv/bin/python -m playwright install chromium   (needs access to playwright's download server)
-  * {ENV}=/path/to/chromium make test      (a Chromium or Chrome you already have)"""
+  * {apt.how_to_install("chromium")}
+  * {ENV}=/path/to/chromium make test   (a Chromium or Chrome you have: Fedora's is
+    /usr/bin/chromium-browser, macOS's Chrome /Applications/Google Chrome.app/Contents/MacOS/Google Chrome)"""
 
 
 class BrowserUnavailable(RuntimeError):

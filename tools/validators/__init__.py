@@ -4,7 +4,7 @@ accessibility engine, which Lighthouse also uses).
 
 Both are npm packages pinned in ``tools/validators/package-lock.json`` and
 installed there with ``npm ci`` on first use; vnu runs on Java, from Debian's
-``default-jre-headless`` (installed with apt-get as root if missing, as
+``default-jre-headless`` (installed by :mod:`tools.apt` if missing, as
 tools/browser.py does for Chromium). Nothing is downloaded at run time.
 
     python -m tools.validators [SITE_DIR]   # vnu over every page of a built site
@@ -69,7 +69,7 @@ def _npm_ci() -> None:
     if shutil.which("npm") is None:
         raise ValidatorUnavailable(
             "npm is not installed: the HTML and accessibility checks need Node.js and npm "
-            "(apt-get install -y nodejs npm) to install vnu-jar and axe-core"
+            f"to install vnu-jar and axe-core: {apt.how_to_install('npm')}"
         )
     print(f"tools.validators: npm ci in {HERE}", file=sys.stderr, flush=True)
     done = subprocess.run(
@@ -90,8 +90,8 @@ def java() -> str:
         found = shutil.which("java")
     if found is None:
         raise ValidatorUnavailable(
-            f"No Java for the Nu Html Checker: apt-get install -y {JAVA_PACKAGE} "
-            "(as root), or put a Java 11+ `java` on PATH"
+            f"No Java for the Nu Html Checker: {apt.how_to_install(JAVA_PACKAGE)}; "
+            "or put a Java 11+ `java` on PATH"
         )
     return found
 
