@@ -5,7 +5,7 @@ import pytest
 
 from tests import page_selection as selection
 from tests.browser.website import built_site as build_once
-from tools.examples import pythons
+from tools.examples import pythons, sandbox
 from tools.examples.batch import Batch
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -88,6 +88,8 @@ def pytest_terminal_summary(terminalreporter, config):
     terminalreporter.section("Pythons")
     for line in pythons.summary():
         terminalreporter.write_line(line)
+    if unsandboxed := sandbox.notice():  # once, plainly (tools/examples/sandbox.py)
+        terminalreporter.write_line(unsandboxed, yellow=True, bold=True)
 
 
 # --- make test PAGE=docs/<lang>/X.md (tests/page_selection.py) -------------------------

@@ -19,6 +19,7 @@ from tools.examples import pythons, sandbox, stored
 from tools.examples.check import check, check_real_time, elisions
 from tools.examples.pages import collect
 from tools.examples.run import SITEDIR
+from tools.site import ROOT
 
 # What these tests are about, for make test PAGE= (tests/page_selection.py).
 pytestmark = pytest.mark.about("site", cheap=True)
@@ -66,8 +67,6 @@ ELIDED = list(_elided_cases())
 @pytest.fixture(scope="module")
 def started(batch):
     """Every run, started in the background; the tests wait for theirs."""
-    if sandbox.bwrap() is None:
-        pytest.fail(sandbox.HOW_TO_GET_IT)
     default = pythons.default()
     for case in TIMED:
         example, run = case.values
@@ -88,6 +87,24 @@ def test_pages_have_examples():
 
 def test_every_fence_is_known_and_every_output_compared():
     assert not PROBLEMS, "\n".join(map(str, PROBLEMS))
+
+
+@pytest.mark.about("nothing")
+def test_the_examples_run_in_the_sandbox():
+    """Where bubblewrap can run, every example runs in it. Where it cannot, the
+    examples run without it (the summary says so, once: tests/conftest.py),
+    except under CI=true: CI must sandbox them."""
+    found = sandbox.unavailable()
+    if found is None:
+        assert sandbox.wrap(["true"], ROOT, [])[0] == sandbox.bwrap()
+        return
+    why, how = found
+    if sandbox.in_ci():
+        pytest.fail(
+            f"CI=true, and the examples ran without the sandbox: {why}. "
+            f"CI must sandbox them: run {how} before the tests (.github/workflows/ci.yml does)"
+        )
+    pytest.skip(sandbox.notice())
 
 
 @pytest.mark.about("nothing")

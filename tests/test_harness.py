@@ -5,6 +5,7 @@ never make an example print what it does not print in real time."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import textwrap
 from pathlib import Path
@@ -779,7 +780,17 @@ def test_the_real_time_check_names_the_real_cause_of_a_long_honest_wait(tmp_path
 # --- examples cannot touch anything outside their directory ----------------------------------
 
 
-def test_an_example_cannot_write_or_delete_outside_its_directory(tmp_path):
+@pytest.fixture
+def sandboxed():
+    """The tests of the sandbox itself need it: where bubblewrap cannot run they
+    are skipped, saying why (under CI=true, tests/test_examples.py fails instead)."""
+    from tools.examples import sandbox
+
+    if found := sandbox.unavailable():
+        pytest.skip(f"no sandbox here: {found[0]}")
+
+
+def test_an_example_cannot_write_or_delete_outside_its_directory(tmp_path, sandboxed):
     """A file of the checkout survives an example that deletes it, and one
     that writes into the checkout fails."""
     from tools.examples.pages import ROOT
@@ -802,7 +813,9 @@ def test_an_example_cannot_write_or_delete_outside_its_directory(tmp_path):
         outside.rmdir()
 
 
-def test_a_checkout_under_tmp_is_readable_in_the_sandbox_and_stays_read_only(tmp_path, monkeypatch):
+def test_a_checkout_under_tmp_is_readable_in_the_sandbox_and_stays_read_only(
+    tmp_path, monkeypatch, sandboxed
+):
     """The sandbox has a /tmp of its own; a checkout cloned under /tmp (as CI
     may do) must still be there, read-only, or no example can start."""
     from tools.examples import sandbox
@@ -819,6 +832,86 @@ def test_a_checkout_under_tmp_is_readable_in_the_sandbox_and_stays_read_only(tmp
     done = subprocess.run(write, capture_output=True, text=True, check=False)
     assert done.returncode != 0 and "Read-only file system" in done.stderr
     assert not (checkout / "new.txt").exists()
+
+
+# --- where bubblewrap cannot run: the examples run all the same, and say so ------------------
+
+NO_USERNS = '#!/bin/sh\necho "bwrap: setting up uid map: Permission denied" >&2\nexit 1\n'
+
+
+@pytest.fixture
+def no_sandbox(tmp_path, monkeypatch):
+    """This machine as Ubuntu 24.04 leaves it: a ``bwrap`` that cannot create
+    its namespaces (AppArmor's restriction on), as GitHub's runners log it."""
+    from tools.examples import sandbox
+
+    fake = tmp_path / "bin" / "bwrap"
+    fake.parent.mkdir()
+    fake.write_text(NO_USERNS)
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}:{os.environ['PATH']}")
+    restricted = tmp_path / "apparmor_restrict_unprivileged_userns"
+    restricted.write_text("1\n")
+    monkeypatch.setattr(sandbox, "APPARMOR_USERNS", restricted)
+    sandbox.bwrap.cache_clear()
+    sandbox.unavailable.cache_clear()
+    yield sandbox
+    sandbox.bwrap.cache_clear()
+    sandbox.unavailable.cache_clear()
+
+
+def test_where_bwrap_cannot_make_namespaces_examples_run_unsandboxed_with_the_same_checks(
+    tmp_path, no_sandbox
+):
+    why, how = no_sandbox.unavailable()
+    assert "setting up uid map: Permission denied" in why and "AppArmor" in why, why
+    assert how == "sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0"
+    notice = no_sandbox.notice()
+    assert "\n" not in notice and "WITHOUT the sandbox" in notice and how in notice, notice
+    assert no_sandbox.wrap(["python3", "x.py"], tmp_path, []) == ["python3", "x.py"]
+    # each in a directory of its own, holding only the example; its output still compared
+    snippet = 'import os\n\nprint(sorted(os.listdir(".")))\n'
+    for shown, fails in (("['x.py']\n", False), ("['y.py']\n", True)):
+        page = script_page(snippet, shown)
+        root = make_site(tmp_path / f"site-{fails}", page, {"demo/x.py": snippet})
+        (example,), _ = collect([root / "mkdocs.yml"], root=root)
+        outcome = run(example)
+        found = check(example, example.runs[0], outcome, pythons.default().minor)
+        assert bool(found) == fails, (outcome, found)
+
+
+def test_without_bwrap_or_off_linux_the_notice_says_how_to_get_it(monkeypatch):
+    from tools.examples import sandbox
+
+    monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
+    monkeypatch.setattr(sandbox.apt, "install", lambda *packages: False)
+    for platform, why, how in (
+        ("linux", "bubblewrap (bwrap) is not installed", "sudo apt-get install -y bubblewrap"),
+        ("darwin", "bubblewrap needs Linux, this is darwin", "CI sandboxes them"),
+    ):
+        monkeypatch.setattr(sandbox.sys, "platform", platform)
+        sandbox.bwrap.cache_clear()
+        sandbox.unavailable.cache_clear()
+        try:
+            notice = sandbox.notice()
+        finally:
+            sandbox.bwrap.cache_clear()
+            sandbox.unavailable.cache_clear()
+        assert why in notice and how in notice, notice
+
+
+def test_an_unsandboxed_run_fails_under_ci_and_is_skipped_saying_why_elsewhere(
+    no_sandbox, monkeypatch
+):
+    from tests.test_examples import test_the_examples_run_in_the_sandbox as the_test
+
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="WITHOUT the sandbox"):
+        the_test()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception) as failed:
+        the_test()
+    assert "CI must sandbox them: run sudo sysctl -w kernel.apparmor_restrict" in str(failed.value)
 
 
 @pytest.mark.parametrize(

@@ -7,13 +7,23 @@ out); no capabilities, even when the tests run as root (as CI does). An
 example that writes outside its directory, deletes a file of the checkout or
 talks to another host fails, as it should.
 
-``bwrap`` is found on PATH, else installed (``apt-get install bubblewrap``,
-as root on Debian or Ubuntu), else the tests fail and say how to get it.
+``bwrap`` is found on PATH, else installed (``apt-get install bubblewrap``
+on Debian or Ubuntu, as root or through passwordless sudo: :mod:`tools.apt`),
+and tried once with a tiny real ``bwrap … true``. Where it is missing or
+cannot create its namespaces (macOS; Ubuntu 24.04, whose AppArmor forbids
+unprivileged user namespaces unless told otherwise; a container), the
+examples run without it, each still in its own temporary directory with the
+same checks: :func:`unavailable` says why, :func:`notice` says so in one line
+(the test summary shows it), and under ``CI=true`` that is a failure
+(tests/test_examples.py): CI must sandbox.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -27,10 +37,11 @@ class SandboxUnavailable(RuntimeError):
     pass
 
 
-HOW_TO_GET_IT = (
-    "No bubblewrap (bwrap) to run the examples in: install Debian's package, "
-    "`sudo apt-get install bubblewrap` (the tests install it themselves when run as root)."
-)
+HOW_TO_GET_IT = f"No bubblewrap (bwrap) to run the examples in: {apt.how_to_install('bubblewrap')}"
+# Ubuntu 24.04's AppArmor: no user namespaces for unprivileged programs without a profile.
+APPARMOR_USERNS = Path("/proc/sys/kernel/apparmor_restrict_unprivileged_userns")
+ALLOW_USERNS = "sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0"
+PROBE_TIMEOUT = 30  # seconds
 
 
 @cache
@@ -43,10 +54,60 @@ def bwrap() -> str:
     return found
 
 
+@cache
+def unavailable() -> tuple[str, str] | None:
+    """Why the examples cannot be sandboxed here, and what to run so they are
+    (None: they can). Tried once per process, with a tiny real ``bwrap … true``."""
+    if not sys.platform.startswith("linux"):
+        return f"bubblewrap needs Linux, this is {sys.platform}", "nothing here: CI sandboxes them"
+    try:
+        found = bwrap()
+    except SandboxUnavailable:
+        return "bubblewrap (bwrap) is not installed", apt.how_to_install("bubblewrap")
+    probe = [found, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--unshare-all"]
+    try:
+        done = subprocess.run(
+            [*probe, "--die-with-parent", "--cap-drop", "ALL", "--", "true"],
+            capture_output=True, text=True, timeout=PROBE_TIMEOUT, check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return f"`{found} … true` failed: {error}", "reinstall bubblewrap"
+    if done.returncode == 0:
+        return None
+    said = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
+    why = f"bwrap cannot create its namespaces here ({said})"
+    if _read(APPARMOR_USERNS) == "1":
+        return f"{why}: AppArmor restricts user namespaces (Ubuntu 24.04)", ALLOW_USERNS
+    return why, "allow unprivileged user namespaces (in a container: run it with them allowed)"
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text().strip()
+    except OSError:
+        return None
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI") == "true"
+
+
+def notice() -> str | None:
+    """One line saying the examples ran without the sandbox, why, and how to
+    get it; None where they are sandboxed."""
+    if (found := unavailable()) is None:
+        return None
+    why, how = found
+    return f"The examples ran WITHOUT the sandbox: {why}. To sandbox them: {how}"
+
+
 def wrap(command: list[str], cwd: Path, writable: list[Path], own_pids: bool = True) -> list[str]:
     """``command`` as it runs in the sandbox, in ``cwd``, able to write only
     in ``writable`` (which includes ``cwd``). ``own_pids=False`` keeps the
-    process IDs of the machine (a Jupyter kernel watches its parent's)."""
+    process IDs of the machine (a Jupyter kernel watches its parent's).
+    Where bubblewrap cannot run (:func:`unavailable`), ``command`` itself."""
+    if unavailable():
+        return list(command)
     binds = []
     # The sandbox gets an empty /tmp of its own; what it must read from there
     # (a checkout cloned under /tmp, as CI may do, and its virtualenvs) comes back read-only.
