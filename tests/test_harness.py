@@ -945,3 +945,17 @@ def test_a_run_that_wrote_no_time_log_is_read_as_nothing(tmp_path):
     from tools.examples.run import _read_log
 
     assert _read_log(tmp_path / "none.jsonl") == ([], None, False, None, [])
+
+
+def test_one_python_is_skipped_saying_so_outside_ci_and_fails_under_ci(monkeypatch):
+    """A contributor may have one Python (3.11 only, as a user here without pyenv)."""
+    import tests.test_examples as module
+
+    monkeypatch.setattr(module, "INTERPRETERS", module.INTERPRETERS[:1])
+    monkeypatch.delenv("PYTHONS", raising=False)
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="checked on Python 3.11 only"):
+        module.test_examples_run_on_more_than_one_python()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true, and the examples were checked"):
+        module.test_examples_run_on_more_than_one_python()
