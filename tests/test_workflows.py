@@ -372,3 +372,77 @@ def test_deploy_stops_when_pages_serves_another_address(built_site, tmp_path, pa
     if not deploys:
         assert output.startswith("::error title=Pages address::"), output
         assert pages_url in output and site_url in output, output
+
+
+# Make targets that run examples (in the sandbox) or the browser.
+RUNS_EXAMPLES = {"test", "examples", "outputs", "timelines", "faults", "bench-loop"}
+RUNS_BROWSER = {"test", "browser", "lighthouse"}
+INSTALLS_BWRAP = re.compile(r"^python3? -m tools\.apt\b.*\bbubblewrap\b", re.MULTILINE)
+ALLOWS_USERNS = "sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0"
+
+
+def make_targets(run: str) -> set[str]:
+    targets = set()
+    for line in run.splitlines():
+        if line.strip().startswith("make "):
+            words = shlex.split(line.split("|")[0])
+            targets |= {w for w in words[1:] if not w.startswith("-") and "=" not in w}
+    return targets
+
+
+def unprepared(name: str, workflow: dict) -> list[str]:
+    """What a job of ``workflow`` lacks on GitHub's runner (the user ``runner``,
+    Ubuntu 24.04) before a step that runs examples or the browser: bubblewrap
+    installed and its user namespaces allowed in an earlier step; the image's
+    Chromium named for tools/browser.py."""
+    problems = []
+    for job_id, job in workflow["jobs"].items():
+        before = ""
+        for step in job.get("steps", []):
+            run = step.get("run", "")
+            targets = make_targets(run)
+            if targets & RUNS_EXAMPLES:
+                if not INSTALLS_BWRAP.search(before):
+                    problems.append(
+                        f"{name}: job {job_id} runs `make {' '.join(sorted(targets))}` before "
+                        "a step installs bubblewrap (`python -m tools.apt bubblewrap`)"
+                    )
+                if ALLOWS_USERNS not in before:
+                    problems.append(
+                        f"{name}: job {job_id} runs `make {' '.join(sorted(targets))}` before "
+                        f"a step allows bwrap's user namespaces (`{ALLOWS_USERNS}`)"
+                    )
+            if targets & RUNS_BROWSER:
+                env = {**workflow.get("env", {}), **job.get("env", {}), **step.get("env", {})}
+                if not str(env.get("CHROMIUM_PATH", "")).startswith("/"):
+                    problems.append(
+                        f"{name}: job {job_id} runs `make {' '.join(sorted(targets))}` "
+                        "without `env: CHROMIUM_PATH:` naming the image's Chromium"
+                    )
+            before += run + "\n"
+    return problems
+
+
+def test_jobs_install_and_allow_the_sandbox_before_running_examples():
+    """On GitHub's runner bubblewrap is missing and AppArmor refuses its
+    namespaces: every job that runs examples installs it and allows them first
+    (tools/ci_local.py runs these steps as such a user here)."""
+    problems = [p for path in workflow_files() for p in unprepared(path.name, load(path))]
+    assert not problems, "\n".join(problems)
+    examples = load(WORKFLOWS / "ci.yml")["jobs"]["examples"]
+    assert any(make_targets(step.get("run", "")) & RUNS_EXAMPLES for step in examples["steps"])
+
+
+def test_a_job_that_runs_examples_unprepared_is_found():
+    workflow = load(WORKFLOWS / "ci.yml")
+    steps_ = workflow["jobs"]["examples"]["steps"]
+    sandbox = next(i for i, step in enumerate(steps_) if INSTALLS_BWRAP.search(step.get("run", "")))
+    steps_.append(steps_.pop(sandbox))  # now after `make examples`
+    del workflow["jobs"]["test"]["env"]["CHROMIUM_PATH"]
+    found = unprepared("ci.yml", workflow)
+    assert [line.split(" runs ")[0] for line in found] == ["ci.yml: job test"] + [
+        "ci.yml: job examples"
+    ] * 2, found
+    assert "without `env: CHROMIUM_PATH:`" in found[0], found
+    assert "installs bubblewrap (`python -m tools.apt bubblewrap`)" in found[1], found
+    assert f"allows bwrap's user namespaces (`{ALLOWS_USERNS}`)" in found[2], found
