@@ -11,7 +11,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # make test FRESH=1: no example outcome kept from an earlier run is used (tools/examples/stored.py)
 export FRESH
 
-.PHONY: setup pythons faults serve serve-ru build notebook timelines test examples outputs checked bench bench-loop bench-concurrency browser lighthouse translations lock clean
+.PHONY: setup pythons faults serve serve-ru build notebook timelines test examples outputs checked bench bench-loop bench-concurrency ci-local browser lighthouse translations lock clean
 
 $(INSTALLED): requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,10 @@ bench-loop: pythons
 ## bench-concurrency: threads vs asyncio, measured: the "measured" page's data file and charts (not a test)
 bench-concurrency: setup
 	$(BIN)/python -m tools.bench_concurrency
+
+## ci-local: the run: steps of each job of ci.yml, in a fresh clone, as an unprivileged user with passwordless sudo, as on GitHub's runner (as root; JOB=examples: one job)
+ci-local: setup
+	$(BIN)/python -m tools.ci_local $(if $(JOB),--job $(JOB))
 
 ## browser: find or install the Chromium the browser tests use (the tests do this by themselves)
 browser: setup
