@@ -251,8 +251,9 @@ def test_an_example_reading_input_fails(tmp_path):
 def test_output_that_depends_on_set_order_fails_on_some_python(tmp_path):
     """Each Python runs with its own PYTHONHASHSEED: a set of strings shown in
     one order is printed in another by at least one of them."""
-    if len(pythons.interpreters()) < 2:
-        pytest.fail("needs two Pythons: " + "; ".join(pythons.summary()))
+    if len(pythons.interpreters()) < 2:  # CI has more; a contributor may have one
+        told = "needs two Pythons: " + "; ".join(pythons.summary())
+        pytest.fail(told) if os.environ.get("CI") == "true" else pytest.skip(told)
     snippet = 'print({"asyncio", "threads", "tasks", "loops", "await"})\n'
     shown = None
     found = []
