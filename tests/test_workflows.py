@@ -65,15 +65,10 @@ def tool(name: str) -> str:
 
 
 def readme_test_command() -> str:
-    """The command the README gives for running every test: the ``make test``
-    line of its fenced shell block, without the comment."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    for block in re.findall(r"^```(?:sh|bash|console)\n(.*?)^```", text, re.MULTILINE | re.DOTALL):
-        for line in block.splitlines():
-            command = line.split("#", 1)[0].strip()
-            if command.startswith("make test"):
-                return command
-    raise AssertionError("README.md has no fenced shell block with the `make test` line")
+    """The command the README gives for running every test (tools/guards.py reads it)."""
+    from tools.guards import readme_test_command as read
+
+    return read(ROOT)
 
 
 def test_there_are_workflows():
