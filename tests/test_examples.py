@@ -15,10 +15,11 @@ import subprocess
 import pytest
 
 from tests.page_selection import page_mark
-from tools.examples import pythons, sandbox, stored
+from tools.examples import pythons, sandbox, stored, world
 from tools.examples.check import check, check_real_time, elisions
 from tools.examples.pages import collect
 from tools.examples.run import SITEDIR
+from tools.examples.run import run as run_example
 from tools.site import ROOT
 
 # What these tests are about, for make test PAGE= (tests/page_selection.py).
@@ -125,13 +126,46 @@ def test_examples_run_on_more_than_one_python():
 def test_example_prints_what_the_page_shows(example, run, interpreter, started):
     if example.skip_reason:
         pytest.skip(f"{example.where}: {example.skip_reason}")
-    outcome = started.outcome(example, run, interpreter, "virtual")
-    problems = check(example, run, outcome, interpreter.minor)
-    if problems and (stored.enabled() or started.reused(example, run, interpreter, "virtual")):
-        # it may be kept from an earlier test run: a failure is only told of a fresh run
-        outcome = started.rerun(example, run, interpreter, "virtual")
-        problems = check(example, run, outcome, interpreter.minor)
+    problems, outcome = _checked(started, example, run, interpreter)
+    if problems and not outcome.world.startswith("this machine"):
+        problems = _because_of_the_world(example, run, interpreter, problems)
+    # An example that starts threads: more runs, each with another thread
+    # switch interval, on the tools' Python (world.REPEATS); every one must print the same.
+    if not problems and outcome.threads and interpreter == pythons.default():
+        for repeat in range(1, world.REPEATS + 1):
+            started.submit(example, run, interpreter, "virtual", repeat)
+        for repeat in range(1, world.REPEATS + 1):
+            problems += _checked(started, example, run, interpreter, repeat)[0]
     assert not problems, "\n\n".join(problems)
+
+
+def _checked(started, example, run_, interpreter, repeat=0):
+    outcome = started.outcome(example, run_, interpreter, "virtual", repeat)
+    problems = check(example, run_, outcome, interpreter.minor)
+    if problems and (
+        stored.enabled() or started.reused(example, run_, interpreter, "virtual", repeat)
+    ):
+        # it may be kept from an earlier test run: a failure is only told of a fresh run
+        outcome = started.rerun(example, run_, interpreter, "virtual", repeat)
+        problems = check(example, run_, outcome, interpreter.minor)
+    return problems, outcome
+
+
+def _because_of_the_world(example, run_, interpreter, problems):
+    """A failure in another machine's world (world.py): if this machine's
+    world passes, say that the output is true only on this machine."""
+    here = run_example(example, run_, interpreter, "virtual", place=world.HERE)
+    if check(example, run_, here, interpreter.minor):
+        return problems
+    return [
+        f"{example.where}: it prints what the page shows on this machine, but not on another "
+        f"one: its output depends on the date, time zone, user, host name, CPU count or "
+        f"working directory, which a reader's machine has otherwise. Make it print the same "
+        f"everywhere, or, if that is its point, say so before its fence with "
+        f'<!--example:depends-on(what="…", reason="…")--> and the reason in ALLOWED in '
+        f"tools/examples/world.py, where a reviewer sees it; what it printed there:\n"
+        + "\n".join(problems)
+    ]
 
 
 @pytest.mark.parametrize(("example", "run"), TIMED)

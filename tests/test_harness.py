@@ -960,3 +960,98 @@ def test_one_python_is_skipped_saying_so_outside_ci_and_fails_under_ci(monkeypat
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI=true, and the examples were checked"):
         module.test_examples_run_on_more_than_one_python()
+
+
+# --- output true only on this machine (tools/examples/world.py, sandbox.py) -------------
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "import datetime\nprint(datetime.date.today().year)\n",
+        "import os\nprint('hello,', os.environ.get('USER', 'nobody'))\n",
+        "import os\nprint(os.cpu_count())\n",
+        "import socket\nprint(socket.gethostname())\n",
+        "import os\nprint(os.path.basename(os.getcwd()))\n",
+        "import time\nprint(time.strftime('%H:%M'))\n",
+    ],
+    ids=["date", "user", "cpu-count", "host", "directory", "time-zone"],
+)
+def test_output_true_only_on_this_machine_fails_in_another_world(tmp_path, snippet):
+    """What the example prints here, shown on its page, fails on a Python that
+    runs in another machine's world (3.12), naming page:line, snippet and what to do."""
+    from tools.examples import world
+
+    others = [i for i in pythons.interpreters() if world.world(i.minor) != world.HERE]
+    if not others:
+        pytest.fail("needs a Python of the other world (3.12): " + "; ".join(pythons.summary()))
+    here = run_planted(tmp_path / "here", snippet, pythons.default(), world.HERE)
+    found = planted(tmp_path / "there", snippet, here.output, interpreter=others[0])
+    assert found and "page.md:3" in found[0] and "demo/x.py" in found[0], found
+    assert "another machine's world" in found[0], found
+
+
+def run_planted(tmp_path, snippet, interpreter, place):
+    root = make_site(tmp_path, script_page(snippet, "x\n"), {"demo/x.py": snippet})
+    examples, _ = collect([root / "mkdocs.yml"], root=root)
+    return run(examples[0], examples[0].runs[0], interpreter, place=place)
+
+
+@pytest.mark.parametrize(
+    ("snippet", "output", "message"),
+    [
+        ("import traitlets\n", "x\n", "imports 'traitlets', which a reader's fresh Python"),
+        (
+            "print('10%', end='\\r')\nprint('100%')\n",
+            "10%\n100%\n",
+            "prints a carriage return (\\r), so a terminal shows another text",
+        ),
+        ("print('\\x1b[31mred\\x1b[0m')\n", "red\n", "an ANSI escape sequence"),
+        ("b = bytearray(1500 * 2**20)\nprint(len(b))\n", "1572864000\n", "ran out of the"),
+        (
+            "import subprocess\np = [subprocess.Popen(['sleep', '1']) for _ in range(99)]\n",
+            "ok\n",
+            "ran out of the examples' sandbox",
+        ),
+        (
+            "import warnings\nwarnings.warn('old', DeprecationWarning)\nprint('ok')\n",
+            "ok\n",
+            "DeprecationWarning",
+        ),
+    ],
+    ids=["not-stdlib", "carriage-return", "ansi", "memory", "processes", "deprecation"],
+)
+def test_what_a_reader_s_terminal_or_python_would_not_show_fails(
+    tmp_path, snippet, output, message
+):
+    found = planted(tmp_path, snippet, output)
+    assert found and "page.md:3" in found[0] and "demo/x.py" in found[0], found
+    assert message in found[0], found
+
+
+def test_an_example_that_starts_threads_is_checked_on_every_run(tmp_path):
+    """Two threads that print: the output shown must be what every run prints
+    (each repeated run switches threads at other moments)."""
+    from tools.examples import world
+
+    snippet = (
+        "import threading\n"
+        "def count(name):\n"
+        "    for i in range(3000):\n"
+        "        print(name, i)\n"
+        "threads = [threading.Thread(target=count, args=(n,)) for n in 'ab']\n"
+        "for t in threads: t.start()\n"
+        "for t in threads: t.join()\n"
+    )
+    root = make_site(tmp_path, script_page(snippet, "x\n"), {"demo/x.py": snippet})
+    examples, _ = collect([root / "mkdocs.yml"], root=root)
+    example, shown = examples[0], examples[0].runs[0]
+    first = RUNS.outcome(example, shown, pythons.default())
+    assert first.threads
+    example.runs[0].outputs[0].text = first.output
+    outcomes = [
+        RUNS.outcome(example, shown, pythons.default(), repeat=r)
+        for r in range(1, world.REPEATS + 1)
+    ]
+    found = [p for o in outcomes for p in check(example, shown, o)]
+    assert found and "(it starts threads)" in found[0], found

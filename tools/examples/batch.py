@@ -34,7 +34,9 @@ WORKERS = 3  # virtual runs at once, per process: each is mostly an interpreter 
 REAL_WORKERS = 32  # real-time runs at once: they mostly wait
 
 
-def key(example: Example, run_: Run, interpreter: Interpreter, clock: str) -> tuple:
+def key(
+    example: Example, run_: Run, interpreter: Interpreter, clock: str, repeat: int = 0
+) -> tuple:
     return (
         example.form,
         example.code,
@@ -43,6 +45,8 @@ def key(example: Example, run_: Run, interpreter: Interpreter, clock: str) -> tu
         str(interpreter.found),
         interpreter.name,
         clock,
+        tuple(sorted(example.depends_on)),  # its world (tools/examples/world.py)
+        repeat,
     )
 
 
@@ -62,22 +66,29 @@ class Batch:
             shared.mkdir(parents=True, exist_ok=True)
 
     def submit(
-        self, example: Example, run_: Run, interpreter: Interpreter, clock: str = "virtual"
+        self,
+        example: Example,
+        run_: Run,
+        interpreter: Interpreter,
+        clock: str = "virtual",
+        repeat: int = 0,
     ) -> Future:
-        k = key(example, run_, interpreter, clock)
+        k = key(example, run_, interpreter, clock, repeat)
         with self._lock:
             if k not in self._futures:
-                self._futures[k] = self._start(k, example, run_, interpreter, clock)
+                self._futures[k] = self._start(k, example, run_, interpreter, clock, repeat)
             return self._futures[k]
 
-    def _start(self, k, example, run_, interpreter, clock) -> Future:
+    def _start(self, k, example, run_, interpreter, clock, repeat=0) -> Future:
         if self.store and (kept := stored.load(k)) is not None:
             self._reused.add(k)
             done: Future = Future()
             done.set_result(kept)
             return done
         if self._shared is None:
-            return self._pools[clock].submit(self._run, k, example, run_, interpreter, clock)
+            return self._pools[clock].submit(
+                self._run, k, example, run_, interpreter, clock, repeat
+            )
         name = hashlib.sha256(repr(k).encode()).hexdigest()[:24]
         claim, result = self._shared / f"{name}.claim", self._shared / f"{name}.outcome"
         try:
@@ -86,7 +97,7 @@ class Batch:
             return self._waiting.wait_for(result)
 
         def mine() -> Outcome:
-            outcome = self._run(k, example, run_, interpreter, clock)
+            outcome = self._run(k, example, run_, interpreter, clock, repeat)
             partial = result.with_suffix(f".{os.getpid()}.tmp")
             partial.write_bytes(pickle.dumps(outcome))
             partial.replace(result)
@@ -95,27 +106,36 @@ class Batch:
         return self._pools[clock].submit(mine)
 
     def outcome(
-        self, example: Example, run_: Run, interpreter: Interpreter, clock: str = "virtual"
+        self,
+        example: Example,
+        run_: Run,
+        interpreter: Interpreter,
+        clock: str = "virtual",
+        repeat: int = 0,
     ) -> Outcome:
-        return self.submit(example, run_, interpreter, clock).result()
+        return self.submit(example, run_, interpreter, clock, repeat).result()
 
-    def _run(self, k, example, run_, interpreter, clock) -> Outcome:
-        outcome = run(example, run_, interpreter, clock)
+    def _run(self, k, example, run_, interpreter, clock, repeat=0) -> Outcome:
+        outcome = run(example, run_, interpreter, clock, repeat=repeat)
         if self.store:
             stored.save(k, outcome)
         return outcome
 
-    def reused(self, example: Example, run_: Run, interpreter: Interpreter, clock: str) -> bool:
+    def reused(
+        self, example: Example, run_: Run, interpreter: Interpreter, clock: str, repeat: int = 0
+    ) -> bool:
         """Whether the outcome came from an earlier test run (inputs unchanged)."""
-        return key(example, run_, interpreter, clock) in self._reused
+        return key(example, run_, interpreter, clock, repeat) in self._reused
 
-    def rerun(self, example: Example, run_: Run, interpreter: Interpreter, clock: str) -> Outcome:
+    def rerun(
+        self, example: Example, run_: Run, interpreter: Interpreter, clock: str, repeat: int = 0
+    ) -> Outcome:
         """Run it again, alone: a real-time run disturbed by the machine's load,
         or a reused outcome that no longer matches its page (never trusted for
         a failure). The new outcome replaces the stored one."""
-        k = key(example, run_, interpreter, clock)
+        k = key(example, run_, interpreter, clock, repeat)
         self._reused.discard(k)
-        return self._run(k, example, run_, interpreter, clock)
+        return self._run(k, example, run_, interpreter, clock, repeat)
 
     def shutdown(self) -> None:
         for pool in self._pools.values():

@@ -45,9 +45,55 @@ HIDDEN = re.compile(
 )
 
 
+# What a terminal does not show as written: a carriage return or backspace
+# (the line is overwritten) and escape sequences (colours, cursor moves).
+TERMINAL_CONTROL = re.compile(r"\r|\x08|\x1b")
+MISSING_MODULE = re.compile(
+    r"^ModuleNotFoundError: No module named '(?P<name>[\w.]+)'", re.MULTILINE
+)
+OUT_OF_LIMITS = re.compile(
+    r"^(MemoryError\b.*|RuntimeError: can't start new thread"
+    r"|BlockingIOError: .*the examples' sandbox allows.*)$",
+    re.MULTILINE,
+)
+
+
+def sandbox_problems(example: Example, outcome: Outcome, here: str) -> list[str]:
+    """What the page cannot show truly, whatever it shows: output a terminal
+    shows otherwise, a module a reader's Python lacks, the sandbox's limits."""
+    from tools.examples import sandbox
+
+    problems = []
+    if found := TERMINAL_CONTROL.search(outcome.output):
+        what = {"\r": "a carriage return (\\r)", "\x08": "a backspace (\\b)"}.get(
+            found.group(), "an ANSI escape sequence (\\x1b[…)"
+        )
+        problems.append(
+            f"{here}: it prints {what}, so a terminal shows another text than the page's "
+            f"output block can (a line overwritten, a colour): print whole lines of plain text, "
+            f"{found.group()!r} found in {outcome.output[: found.start() + 20]!r}"
+        )
+    if example.form != "jupyter" and (missing := MISSING_MODULE.search(outcome.output)):
+        problems.append(
+            f"{here}: it imports {missing.group('name')!r}, which a reader's fresh Python does "
+            "not have (a script runs with the standard library only; a Jupyter form has what "
+            "Jupyter brings): use the standard library"
+        )
+    if limit := OUT_OF_LIMITS.search(outcome.output):
+        problems.append(
+            f"{here}: it ran out of the examples' sandbox ({limit.group().strip()}): an example "
+            f"may use {sandbox.MEMORY // 2**20} MB of memory (each thread's stack counts) and "
+            f"{sandbox.PROCESSES} processes (tools/examples/sandbox.py); a reader's example needs "
+            "far less, so make it smaller"
+        )
+    return problems
+
+
 def where(example: Example, run: Run, outcome: Outcome) -> str:
     shown = ", ".join(f"snippets/{t}" for t in example.includes) or "no snippet"
-    return f"{example.where} ({shown}; {outcome.command}, Python {outcome.python})"
+    place = "" if outcome.world.startswith("this machine") else f", in {outcome.world}"
+    again = f", run {outcome.repeat + 1} (it starts threads)" if outcome.repeat else ""
+    return f"{example.where} ({shown}; {outcome.command}, Python {outcome.python}{place}{again})"
 
 
 def _diff(expected: str, actual: str) -> str:
@@ -173,7 +219,9 @@ def check(example: Example, run: Run, outcome: Outcome, minor: str | None = None
         ]
     if outcome.returncode is None:
         return [f"{here}: still running after {TIMEOUT} s; an example must finish on its own"]
-    problems = []
+    problems = sandbox_problems(example, outcome, here)
+    if problems:
+        return problems
     if "EOFError" in outcome.output and "input" in outcome.output:
         problems.append(f"{here}: it reads standard input; an example must not ask for input")
     if example.form == "pycon":

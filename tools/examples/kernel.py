@@ -244,9 +244,20 @@ class Kernel:
         from jupyter_client import AsyncKernelManager
         from jupyter_client.kernelspec import KernelSpecManager
 
+        from tools.examples import world
+
         python = str(ensure_venv(self.interpreter))
+        # Its Python's world (world.py), shared by every cell of this kernel;
+        # the deprecations-are-errors and standard-library-only rules are the
+        # script's, whose cell section is the same code.
+        # (The date is left as the machine's: the kernel's own libraries need
+        # the C datetime that example_world.py replaces to shift it.)
+        virtual = self.clock == "virtual"
+        self.world = (
+            world.world(self.interpreter.minor, frozenset({"date"})) if virtual else world.HERE
+        )
         self.tmp = Path(tempfile.mkdtemp(prefix="example-kernel-"))
-        home, run = self.tmp / "home", self.tmp / "run"
+        home, run = self.tmp / self.world.home, self.tmp / self.world.directory
         home.mkdir()
         run.mkdir()
         specs = self.tmp / "kernels"
@@ -255,12 +266,14 @@ class Kernel:
         argv = [python, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
         spec = specs / "example" / "kernel.json"
         data = {"display_name": "example", "language": "python", "metadata": {}}
-        data["argv"] = sandbox.wrap(argv, run, [home, self.tmp / "ipc"], own_pids=False)
+        data["argv"] = sandbox.wrap(
+            argv, run, [home, self.tmp / "ipc"], own_pids=False, host=self.world.host
+        )
         data["env"] = {
             "PYTHONPATH": str(SITEDIR),
             "EXAMPLE_CLOCK": self.clock,
             "EXAMPLE_TIME_LIMIT": str(10**9),  # set per cell (limit_in)
-            "HOME": str(home),
+            **self.world.environment(str(home)),
             "IPYTHONDIR": str(home / ".ipython"),
             "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
             "PYTHONDONTWRITEBYTECODE": "1",
@@ -500,6 +513,7 @@ def run_cell(example, interpreter: Interpreter, clock: str, timeout: float):
         "Jupyter",
         interpreter.name,
         clock,
+        world=k.world.describe(),
         limit=not cell.settled,
         cells=[cell],
         real=list(cell.real),

@@ -58,6 +58,10 @@ NOT_OUTPUT = "example:not-output"
 NOT_OUTPUT_REASON = re.compile(r"""^example:not-output\(reason=(["'])(?P<reason>.+)\1\)$""")
 JUPYTER = "pytest.mark.jupyter"
 SKIP = re.compile(r"""^pytest\.mark\.skip\(reason=(["'])(?P<reason>.+)\1\)$""")
+# An output that really depends on the machine (tools/examples/world.py).
+DEPENDS = re.compile(
+    r"""^example:depends-on\(what=(["'])(?P<what>[\w-]+)\1, reason=(["'])(?P<reason>.+)\3\)$"""
+)
 MARKER_FAMILIES = ("pytest-codeblocks", "pytest.mark", "example:", "pytest-codeblock")
 RUN_SCRIPT = re.compile(
     r"^(?:\$ )?python3?(?P<flags>(?: -X \S+| -W \S+| -u| -O)*) (?P<file>[\w.-]+\.py)"
@@ -173,6 +177,7 @@ class Example:
     form: str  # "script", "jupyter" or "pycon"
     runs: list[Run] = field(default_factory=list)
     skip_reason: str | None = None
+    depends_on: frozenset[str] = frozenset()  # tools/examples/world.py's aspects
     tabs: tuple[blocks.Tab, ...] = ()
     added: list[str] = field(default_factory=list)  # lines the page adds to the includes
 
@@ -375,6 +380,7 @@ class _Collector:
                 body in (EXPECTED, NOT_OUTPUT, JUPYTER)
                 or SKIP.match(body)
                 or NOT_OUTPUT_REASON.match(body)
+                or DEPENDS.match(body)
             )
             if not known and body.startswith(MARKER_FAMILIES):
                 self.problem(
@@ -453,6 +459,8 @@ class _Collector:
         for marker in fence.markers:
             if skip := SKIP.match(marker.body):
                 self.skip(example, skip.group("reason"), marker.line)
+            if depends := DEPENDS.match(marker.body):
+                self.depends(example, depends.group("what"), depends.group("reason"), marker.line)
         if not includes:
             self.problem(
                 fence.line,
@@ -499,6 +507,26 @@ class _Collector:
         elif allowed != reason:
             self.problem(line, f"skip reason {reason!r} differs from ALLOWED_SKIPS: {allowed!r}")
         example.skip_reason = reason
+
+    def depends(self, example: Example, what: str, reason: str, line: int) -> None:
+        from tools.examples import world
+
+        snippet = example.includes[0] if example.includes else "?"
+        allowed = world.ALLOWED.get(snippet, {}).get(what)
+        if what not in world.ASPECTS:
+            self.problem(line, f"depends-on {what!r}: one of {', '.join(world.ASPECTS)}")
+        elif allowed is None:
+            self.problem(
+                line,
+                f"snippets/{snippet} says its output depends on {world.ASPECTS[what]}, so a "
+                "reader gets another output; make it print the same everywhere, or add it with "
+                "its reason to ALLOWED in tools/examples/world.py, where a reviewer sees it",
+            )
+        elif allowed != reason:
+            self.problem(
+                line, f"depends-on reason {reason!r} differs from world.ALLOWED: {allowed!r}"
+            )
+        example.depends_on = example.depends_on | {what}
 
     def shell(self, fence: blocks.Fence) -> None:
         self.pending = None

@@ -23,7 +23,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tools.examples import sandbox
+from tools.examples import sandbox, world
 from tools.examples.pages import Example, Run
 from tools.examples.pythons import Interpreter, default
 
@@ -31,6 +31,9 @@ HERE = Path(__file__).resolve().parent
 SITEDIR = HERE / "sitedir"
 TIMEOUT = 60  # seconds, of real time and of the example's clock
 PROMPTS = ("(>>>|\\.\\.\\.)( |$)",)
+# On every Python the tests run, as the next Python (where a deprecated API is
+# removed) would treat it: a deprecation is an error, not a hidden warning.
+DEPRECATIONS_ARE_ERRORS = "error::DeprecationWarning,error::PendingDeprecationWarning"
 
 
 @dataclass
@@ -42,6 +45,9 @@ class Outcome:
     command: str  # as a reader types it: "python -X dev hello.py"
     python: str  # "3.12.1"
     clock: str
+    world: str = "this machine's world"  # world.World.describe()
+    repeat: int = 0  # a repeated run of an example that starts threads (world.REPEATS)
+    threads: bool = False  # it started a thread
     limit: bool = False  # stopped because its clock passed TIMEOUT s
     waited: float | None = None  # of its time, how much it spent waiting
     real: list[float] = field(default_factory=list)  # per line: real waits before it (s)
@@ -70,11 +76,20 @@ def hash_seed(interpreter: Interpreter) -> str:
     return str(interpreter.version[1])
 
 
-def environment(interpreter: Interpreter, clock: str, timelog: Path, home: Path) -> dict[str, str]:
+def environment(
+    interpreter: Interpreter,
+    clock: str,
+    timelog: Path,
+    home: Path,
+    place: world.World = world.HERE,
+    repeat: int = 0,
+) -> dict[str, str]:
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "LANG": "C.UTF-8",
-        "HOME": str(home),
+        **place.environment(str(home)),
+        "EXAMPLE_STDLIB_ONLY": "1",  # a reader's fresh Python: the standard library only
+        "PYTHONWARNINGS": DEPRECATIONS_ARE_ERRORS,
         "PYTHONPATH": str(SITEDIR),
         "PYTHONUNBUFFERED": "1",  # stdout and stderr interleave as on a terminal
         "PYTHONIOENCODING": "utf-8",
@@ -83,8 +98,19 @@ def environment(interpreter: Interpreter, clock: str, timelog: Path, home: Path)
         "EXAMPLE_CLOCK": clock,
         "EXAMPLE_TIMELOG": str(timelog),
         "EXAMPLE_TIME_LIMIT": str(TIMEOUT),
+        "EXAMPLE_THREADS_FILE": str(timelog.with_name("threads")),
+        "EXAMPLE_PROCESS_LIMIT": str(sandbox.PROCESSES),
     }
+    if repeat:
+        intervals = world.SWITCH_INTERVALS
+        env["EXAMPLE_SWITCH_INTERVAL"] = intervals[(repeat - 1) % len(intervals)]
     return env
+
+
+def _text(output: bytes) -> str:
+    """The bytes as text, line ends as Python writes them (a ``\\r`` alone is
+    kept, for the check to see what a terminal makes of it)."""
+    return output.decode("utf-8", errors="replace").replace("\r\n", "\n")
 
 
 def _read_log(path: Path):
@@ -108,9 +134,14 @@ def run(
     clock: str = "virtual",
     timeout: float = TIMEOUT,
     env: dict[str, str] | None = None,
+    repeat: int = 0,
+    place: world.World | None = None,
 ) -> Outcome:
     """Run ``example`` as ``run_`` (default: its first run) says, on ``interpreter``;
-    ``env``: more environment variables for the script (e.g. a tracer's)."""
+    ``env``: more environment variables for the script (e.g. a tracer's);
+    ``repeat``: a repeated run of an example that starts threads (another
+    thread switch interval); ``place``: its world (default: its Python's on
+    the example's clock, this machine's in real time; see world.py)."""
     interpreter = interpreter or default()
     run_ = run_ or example.runs[0]
     if example.form == "jupyter":
@@ -119,10 +150,14 @@ def run(
         return kernel.run_cell(example, interpreter, clock, timeout)
     from tools.examples.pythons import ensure_venv
 
+    if place is None:
+        virtual = clock == "virtual"
+        place = world.world(interpreter.minor, example.depends_on) if virtual else world.HERE
+
     python = str(ensure_venv(interpreter))
     with tempfile.TemporaryDirectory(prefix="example-") as tmp:
         base = Path(tmp)
-        workdir, home, logs = base / "run", base / "home", base / "log"
+        workdir, home, logs = base / place.directory, base / place.home, base / "log"
         for path in (workdir, home, logs):
             path.mkdir()
         timelog = logs / "timelog"
@@ -138,26 +173,27 @@ def run(
             logs,
             *(Path(v).parent for k, v in (env or {}).items() if k.endswith("_FILE")),
         ]
-        command = sandbox.wrap([python, *arguments], workdir, writable)
+        command = sandbox.wrap([python, *arguments], workdir, writable, host=place.host)
         try:
             done = subprocess.run(
                 command,
                 cwd=workdir,
                 check=False,
-                env={**environment(interpreter, clock, timelog, home), **(env or {})},
-                input=stdin if stdin is not None else "",
+                env={
+                    **environment(interpreter, clock, timelog, home, place, repeat),
+                    **(env or {}),
+                },
+                input=(stdin if stdin is not None else "").encode(),
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
-                text=True,
-                encoding="utf-8",
-                errors="replace",
                 timeout=timeout,
             )
-            returncode, output = done.returncode, done.stdout
+            returncode, output = done.returncode, _text(done.stdout)
         except subprocess.TimeoutExpired as expired:
             returncode = None
-            output = expired.stdout if isinstance(expired.stdout, str) else ""
+            output = _text(expired.stdout if isinstance(expired.stdout, bytes) else b"")
         lines, end, limit, waited, real = _read_log(timelog)
+        threads = (logs / "threads").exists()
         for path in (workdir, base):  # as a reader's terminal shows paths: relative
             output = output.replace(str(path) + os.sep, "")
             lines = [(t, s, x.replace(str(path) + os.sep, "")) for t, s, x in lines]
@@ -171,6 +207,9 @@ def run(
             run_.command,
             interpreter.name,
             clock,
+            world=place.describe(),
+            repeat=repeat,
+            threads=threads,
             limit=limit,
             waited=waited,
             real=real,

@@ -33,6 +33,17 @@ ROOT = Path(__file__).resolve().parents[2]
 TMP = Path("/tmp")
 
 
+# What an example may use: a reader's example needs far less; one that
+# allocates hundreds of MB, or starts thousands of threads (each thread's stack
+# counts) or processes, fails (MemoryError, "can't start new thread",
+# BlockingIOError) and the check says why (tools/examples/check.py). The one program of the site that starts tens
+# of thousands of threads, snippets/measured/threads_vs_asyncio.py, is not an
+# example the harness runs (ALLOWED_SKIPS): tests/test_bench_concurrency.py runs
+# it outside this sandbox, since starting that many threads is what it measures.
+MEMORY = 256 * 2**20  # bytes of data (heap and private mappings: 8 MB per thread's stack)
+PROCESSES = 64  # at once in the sandbox (sitedir/example_world.py counts them)
+
+
 class SandboxUnavailable(RuntimeError):
     pass
 
@@ -42,6 +53,11 @@ HOW_TO_GET_IT = f"No bubblewrap (bwrap) to run the examples in: {apt.how_to_inst
 APPARMOR_USERNS = Path("/proc/sys/kernel/apparmor_restrict_unprivileged_userns")
 ALLOW_USERNS = "sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0"
 PROBE_TIMEOUT = 30  # seconds
+
+
+@cache
+def prlimit() -> str:
+    return shutil.which("prlimit") or "/usr/bin/prlimit"  # util-linux, on every Debian
 
 
 @cache
@@ -101,13 +117,23 @@ def notice() -> str | None:
     return f"The examples ran WITHOUT the sandbox: {why}. To sandbox them: {how}"
 
 
-def wrap(command: list[str], cwd: Path, writable: list[Path], own_pids: bool = True) -> list[str]:
+def wrap(
+    command: list[str],
+    cwd: Path,
+    writable: list[Path],
+    own_pids: bool = True,
+    host: str | None = None,
+    limits: bool = True,
+) -> list[str]:
     """``command`` as it runs in the sandbox, in ``cwd``, able to write only
     in ``writable`` (which includes ``cwd``). ``own_pids=False`` keeps the
-    process IDs of the machine (a Jupyter kernel watches its parent's).
-    Where bubblewrap cannot run (:func:`unavailable`), ``command`` itself."""
+    process IDs of the machine (a Jupyter kernel watches its parent's);
+    ``host``: its host name; ``limits``: :data:`MEMORY` and :data:`PROCESSES`.
+    Where bubblewrap cannot run (:func:`unavailable`), ``command`` itself
+    (under the memory limit where ``prlimit`` exists)."""
     if unavailable():
-        return list(command)
+        limited = limits and shutil.which("prlimit")
+        return [*([limited, f"--data={MEMORY}", "--"] if limited else []), *command]
     binds = []
     # The sandbox gets an empty /tmp of its own; what it must read from there
     # (a checkout cloned under /tmp, as CI may do, and its virtualenvs) comes back read-only.
@@ -129,7 +155,9 @@ def wrap(command: list[str], cwd: Path, writable: list[Path], own_pids: bool = T
         ]),
         "--die-with-parent",
         "--cap-drop", "ALL",
+        *(["--hostname", host] if host else []),
         "--chdir", str(cwd),
         "--",
+        *([prlimit(), f"--data={MEMORY}", "--"] if limits else []),
         *command,
     ]  # fmt: skip

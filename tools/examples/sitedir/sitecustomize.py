@@ -21,3 +21,7 @@ import example_clock
 example_clock.install()
 if TRACE:
     example_trace.install()
+
+import example_world
+
+example_world.install()
