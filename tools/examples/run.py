@@ -83,13 +83,13 @@ def environment(
     home: Path,
     place: world.World = world.HERE,
     repeat: int = 0,
+    shows_deprecation: bool = False,
 ) -> dict[str, str]:
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "LANG": "C.UTF-8",
         **place.environment(str(home)),
         "EXAMPLE_STDLIB_ONLY": "1",  # a reader's fresh Python: the standard library only
-        "PYTHONWARNINGS": DEPRECATIONS_ARE_ERRORS,
         "PYTHONPATH": str(SITEDIR),
         "PYTHONUNBUFFERED": "1",  # stdout and stderr interleave as on a terminal
         "PYTHONIOENCODING": "utf-8",
@@ -99,8 +99,9 @@ def environment(
         "EXAMPLE_TIMELOG": str(timelog),
         "EXAMPLE_TIME_LIMIT": str(TIMEOUT),
         "EXAMPLE_THREADS_FILE": str(timelog.with_name("threads")),
-        "EXAMPLE_PROCESS_LIMIT": str(sandbox.PROCESSES),
     }
+    if not shows_deprecation:  # a page that shows the warning keeps it a warning
+        env["PYTHONWARNINGS"] = DEPRECATIONS_ARE_ERRORS
     if repeat:
         intervals = world.SWITCH_INTERVALS
         env["EXAMPLE_SWITCH_INTERVAL"] = intervals[(repeat - 1) % len(intervals)]
@@ -180,7 +181,15 @@ def run(
                 cwd=workdir,
                 check=False,
                 env={
-                    **environment(interpreter, clock, timelog, home, place, repeat),
+                    **environment(
+                        interpreter,
+                        clock,
+                        timelog,
+                        home,
+                        place,
+                        repeat,
+                        any("DeprecationWarning" in o.text for o in run_.outputs),
+                    ),
                     **(env or {}),
                 },
                 input=(stdin if stdin is not None else "").encode(),

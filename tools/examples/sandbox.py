@@ -35,13 +35,11 @@ TMP = Path("/tmp")
 
 # What an example may use: a reader's example needs far less; one that
 # allocates hundreds of MB, or starts thousands of threads (each thread's stack
-# counts) or processes, fails (MemoryError, "can't start new thread",
-# BlockingIOError) and the check says why (tools/examples/check.py). The one program of the site that starts tens
+# counts), fails (MemoryError, "can't start new thread") and the check says why (tools/examples/check.py). The one program of the site that starts tens
 # of thousands of threads, snippets/measured/threads_vs_asyncio.py, is not an
 # example the harness runs (ALLOWED_SKIPS): tests/test_bench_concurrency.py runs
 # it outside this sandbox, since starting that many threads is what it measures.
 MEMORY = 256 * 2**20  # bytes of data (heap and private mappings: 8 MB per thread's stack)
-PROCESSES = 64  # at once in the sandbox (sitedir/example_world.py counts them)
 
 
 class SandboxUnavailable(RuntimeError):
@@ -128,7 +126,7 @@ def wrap(
     """``command`` as it runs in the sandbox, in ``cwd``, able to write only
     in ``writable`` (which includes ``cwd``). ``own_pids=False`` keeps the
     process IDs of the machine (a Jupyter kernel watches its parent's);
-    ``host``: its host name; ``limits``: :data:`MEMORY` and :data:`PROCESSES`.
+    ``host``: its host name; ``limits``: :data:`MEMORY`.
     Where bubblewrap cannot run (:func:`unavailable`), ``command`` itself
     (under the memory limit where ``prlimit`` exists)."""
     if unavailable():

@@ -12,8 +12,6 @@ after the example's clock is installed.
   clock directly), which prints the same.
 * ``EXAMPLE_CPU_COUNT=N``: ``os.cpu_count()`` and ``os.process_cpu_count()``
   report N (Python 3.13 does it itself from ``PYTHON_CPU_COUNT``, also set).
-* ``EXAMPLE_PROCESS_LIMIT=N``: starting a process fails (``BlockingIOError``)
-  while the sandbox holds N processes.
 * ``EXAMPLE_THREADS_FILE=FILE``: created when the example starts a thread
   (the harness then runs it more times).
 * ``EXAMPLE_SWITCH_INTERVAL=SECONDS``: ``sys.setswitchinterval``, so that
@@ -108,42 +106,7 @@ def _note_threads(path: str) -> None:
     threading.Thread.start = noted
 
 
-def _limit_processes(limit: int) -> None:
-    """No new process once the sandbox (its own process namespace: /proc shows
-    only its processes) holds ``limit`` of them. (RLIMIT_NPROC does not hold
-    for root, as the tests run on CI machines.)"""
-    import _posixsubprocess
-    import errno
-    import subprocess
-
-    def checked(function):
-        def spawn(*args, **kwargs):
-            running = sum(name.isdigit() for name in os.listdir("/proc"))
-            if running >= limit:
-                raise BlockingIOError(
-                    errno.EAGAIN,
-                    f"the examples' sandbox allows {limit} processes at once (this one would "
-                    f"be process {running + 1})",
-                )
-            return function(*args, **kwargs)
-
-        spawn.__name__ = spawn.__qualname__ = function.__name__
-        return spawn
-
-    for module, name in (
-        (os, "fork"),
-        (os, "posix_spawn"),
-        (os, "posix_spawnp"),
-        (_posixsubprocess, "fork_exec"),
-        (subprocess, "_fork_exec"),
-    ):
-        if hasattr(module, name):
-            setattr(module, name, checked(getattr(module, name)))
-
-
 def install() -> None:
-    if limit := os.environ.get("EXAMPLE_PROCESS_LIMIT"):
-        _limit_processes(int(limit))
     if path := os.environ.get("EXAMPLE_THREADS_FILE"):
         _note_threads(path)
     if os.environ.get("EXAMPLE_STDLIB_ONLY") == "1":
