@@ -247,15 +247,10 @@ class Kernel:
         from tools.examples import world
 
         python = str(ensure_venv(self.interpreter))
-        # Its Python's world (world.py), shared by every cell of this kernel;
-        # the deprecations-are-errors and standard-library-only rules are the
-        # script's, whose cell section is the same code.
-        # (The date is left as the machine's: the kernel's own libraries need
-        # the C datetime that example_world.py replaces to shift it.)
-        virtual = self.clock == "virtual"
-        self.world = (
-            world.world(self.interpreter.minor, frozenset({"date"})) if virtual else world.HERE
-        )
+        # This machine's world and no memory limit: the kernel's own libraries
+        # and threads are not the example's; the cell's code is its script's,
+        # which runs in both worlds, within the limits (world.py, sandbox.py).
+        self.world = world.HERE
         self.tmp = Path(tempfile.mkdtemp(prefix="example-kernel-"))
         home, run = self.tmp / self.world.home, self.tmp / self.world.directory
         home.mkdir()
@@ -267,7 +262,7 @@ class Kernel:
         spec = specs / "example" / "kernel.json"
         data = {"display_name": "example", "language": "python", "metadata": {}}
         data["argv"] = sandbox.wrap(
-            argv, run, [home, self.tmp / "ipc"], own_pids=False, host=self.world.host
+            argv, run, [home, self.tmp / "ipc"], own_pids=False, limits=False
         )
         data["env"] = {
             "PYTHONPATH": str(SITEDIR),
