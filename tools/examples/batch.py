@@ -44,9 +44,9 @@ def key(
         example.file_name,
         str(interpreter.found),
         interpreter.name,
-        clock,
         tuple(sorted(example.depends_on)),  # its world (tools/examples/world.py)
         repeat,
+        clock,
     )
 
 
@@ -116,7 +116,8 @@ class Batch:
         return self.submit(example, run_, interpreter, clock, repeat).result()
 
     def _run(self, k, example, run_, interpreter, clock, repeat=0) -> Outcome:
-        outcome = run(example, run_, interpreter, clock, repeat=repeat)
+        more = {"repeat": repeat} if repeat else {}
+        outcome = run(example, run_, interpreter, clock, **more)
         if self.store:
             stored.save(k, outcome)
         return outcome
