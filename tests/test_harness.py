@@ -869,7 +869,10 @@ def test_where_bwrap_cannot_make_namespaces_examples_run_unsandboxed_with_the_sa
     assert how == "sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0"
     notice = no_sandbox.notice()
     assert "\n" not in notice and "WITHOUT the sandbox" in notice and how in notice, notice
-    assert no_sandbox.wrap(["python3", "x.py"], tmp_path, []) == ["python3", "x.py"]
+    unlimited = no_sandbox.wrap(["python3", "x.py"], tmp_path, [], limits=False)
+    assert unlimited == ["python3", "x.py"]
+    limited = no_sandbox.wrap(["python3", "x.py"], tmp_path, [])
+    assert limited[-2:] == ["python3", "x.py"] and f"--data={no_sandbox.MEMORY}" in limited
     # each in a directory of its own, holding only the example; its output still compared
     snippet = 'import os\n\nprint(sorted(os.listdir(".")))\n'
     for shown, fails in (("['x.py']\n", False), ("['y.py']\n", True)):
@@ -879,6 +882,10 @@ def test_where_bwrap_cannot_make_namespaces_examples_run_unsandboxed_with_the_sa
         outcome = run(example)
         found = check(example, example.runs[0], outcome, pythons.default().minor)
         assert bool(found) == fails, (outcome, found)
+    # the sandbox's limits hold without it
+    many = "import subprocess\n\np = [subprocess.Popen(['sleep', '9']) for _ in range(99)]\n"
+    found = planted(tmp_path / "many", many, "x\n")
+    assert found and "more than 64" in found[0], found
 
 
 def test_without_bwrap_or_off_linux_the_notice_says_how_to_get_it(monkeypatch):
@@ -1014,12 +1021,32 @@ def run_planted(tmp_path, snippet, interpreter, place):
             "ran out of the examples' sandbox",
         ),
         (
+            "import subprocess\np = [subprocess.Popen(['sleep', '9']) for _ in range(99)]\n",
+            "x\n",
+            "more than 64",
+        ),
+        (
+            "import os, time\nfor _ in range(5000):\n    if os.fork() == 0:\n"
+            "        time.sleep(30)\n        os._exit(0)\n",
+            "x\n",
+            "more than 64",
+        ),
+        (
             "import warnings\nwarnings.warn('old', DeprecationWarning)\nprint('ok')\n",
             "ok\n",
             "DeprecationWarning",
         ),
     ],
-    ids=["not-stdlib", "carriage-return", "ansi", "memory", "threads", "deprecation"],
+    ids=[
+        "not-stdlib",
+        "carriage-return",
+        "ansi",
+        "memory",
+        "threads",
+        "processes",
+        "fork-bomb",
+        "deprecation",
+    ],
 )
 def test_what_a_reader_s_terminal_or_python_would_not_show_fails(
     tmp_path, snippet, output, message

@@ -103,7 +103,7 @@ def collected(copy: Copy, page: str | None = None):
 
 def examples(copy: Copy, page: str | None = None, every_python: bool = False) -> list[str]:
     """Collection problems and example runs (tests/test_examples.py)."""
-    from tools.examples import pythons
+    from tools.examples import pythons, world
     from tools.examples.check import check
 
     found, problems = collected(copy, page)
@@ -115,7 +115,12 @@ def examples(copy: Copy, page: str | None = None, every_python: bool = False) ->
         for shown in example.runs:
             for interpreter in interpreters:
                 outcome = _runs.outcome(example, shown, interpreter, timeout=5)
-                messages += check(example, shown, outcome, interpreter.minor)
+                found_now = check(example, shown, outcome, interpreter.minor)
+                messages += found_now
+                if not found_now and outcome.threads and interpreter == pythons.default():
+                    for repeat in range(1, world.REPEATS + 1):  # as tests/test_examples.py
+                        again = _runs.outcome(example, shown, interpreter, 5, repeat)
+                        messages += check(example, shown, again, interpreter.minor)
     return messages
 
 
@@ -129,11 +134,11 @@ class _Runs:
         self._lock = threading.Lock()
         self._futures: dict[tuple, Future] = {}
 
-    def outcome(self, example, shown, interpreter, timeout):
+    def outcome(self, example, shown, interpreter, timeout, repeat=0):
         from tools.examples.batch import key
         from tools.examples.run import run
 
-        k = key(example, shown, interpreter, "virtual")
+        k = key(example, shown, interpreter, "virtual", repeat)
         with self._lock:
             mine = k not in self._futures
             if mine:
@@ -141,7 +146,7 @@ class _Runs:
             future = self._futures[k]
         if mine:
             try:
-                future.set_result(run(example, shown, interpreter, timeout=timeout))
+                future.set_result(run(example, shown, interpreter, timeout=timeout, repeat=repeat))
             except BaseException as error:  # noqa: BLE001 - handed to the callers waiting for it
                 future.set_exception(error)
         return future.result()
@@ -396,14 +401,16 @@ def _wrong_output_in(fence: str) -> Callable[[Copy], None]:
     return plant
 
 
-def _script(name: str, code: str, output: str | None) -> Callable[[Copy], None]:
-    """A new snippet shown on the await page (with ``output`` under it)."""
+def _script(name: str, code: str, output: str | Callable[[], str] | None) -> Callable[[Copy], None]:
+    """A new snippet shown on the await page (with ``output`` under it; a
+    callable: what it gives when the fault is planted)."""
 
     def plant(copy: Copy) -> None:
+        shown = output() if callable(output) else output
         copy.path(f"snippets/awaiting/{name}").write_text(code, encoding="utf-8")
         block = f'\n```python title="{name}"\n--8<-- "awaiting/{name}"\n```\n'
-        if output is not None:
-            block += f"\n<!--pytest-codeblocks:expected-output-->\n```text\n{output}```\n"
+        if shown is not None:
+            block += f"\n<!--pytest-codeblocks:expected-output-->\n```text\n{shown}```\n"
         copy.append(AWAIT, block)
 
     return plant
@@ -415,6 +422,23 @@ def _script(name: str, code: str, output: str | None) -> Callable[[Copy], None]:
 SEQUENTIAL = "awaiting/hello_world_sequential.py"
 EXPECTED_MARKER = "pytest-codeblocks:expected-output"
 NOT_SWITCHING = "awaiting/await_does_not_switch.py"
+
+
+THREADS_PRINTING = (
+    "import threading\n\n\ndef count(name):\n    for i in range(2000):\n"
+    "        print(name, i)\n\n\nthreads = [threading.Thread(target=count, args=(n,)) for n in 'ab']\n"
+    "for thread in threads:\n    thread.start()\nfor thread in threads:\n    thread.join()\n"
+)
+
+
+def _printed_here(code: str) -> str:
+    """What ``code`` prints on this machine, as a contributor would paste it."""
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
+    ).stdout
 
 
 def _output_block(copy: Copy, page: str, snippet: str) -> tuple[int, list[str]]:
@@ -720,6 +744,79 @@ FAULTS: list[Fault] = [
         _examples_on(AWAIT, every_python=True),
         AWAIT,
     ),
+    *[
+        Fault(
+            f"output true only on this machine: {what}",
+            EXAMPLES,
+            _script(name, code, lambda code=code: _printed_here(code)),
+            _examples_on(AWAIT, every_python=True),
+            AWAIT,
+        )
+        for what, name, code in [
+            ("the year", "this_year.py", "import datetime\n\nprint(datetime.date.today().year)\n"),
+            (
+                "the user's name",
+                "greeting.py",
+                "import os\n\nprint('hello,', os.environ.get('USER', 'nobody'))\n",
+            ),
+            ("the CPU count", "cores.py", "import os\n\nprint(os.cpu_count(), 'cores')\n"),
+        ]
+    ],
+    Fault(
+        "two threads printing, their interleaving shown as fixed",
+        EXAMPLES,
+        _script(
+            "two_threads.py",
+            THREADS_PRINTING,
+            lambda: _printed_here(THREADS_PRINTING),
+        ),
+        _examples_on(AWAIT),
+        AWAIT,
+    ),
+    *[
+        Fault(
+            f"an example that {what}",
+            EXAMPLES,
+            _script(name, code, output),
+            _examples_on(AWAIT),
+            AWAIT,
+        )
+        for what, name, code, output in [
+            (
+                "imports a package only the tests' virtualenvs have",
+                "configured.py",
+                "import traitlets\n\nprint(traitlets.__name__)\n",
+                "traitlets\n",
+            ),
+            (
+                "prints a progress line with \\r, shown as lines",
+                "progress.py",
+                "for done in (10, 50, 100):\n    print(f'{done}%', end='\\r')\nprint()\n",
+                "10%\n50%\n100%\n",
+            ),
+            (
+                "allocates 1.5 GB",
+                "big.py",
+                "block = bytearray(1500 * 2**20)\nprint(len(block))\n",
+                "1572864000\n",
+            ),
+            (
+                "starts thousands of processes",
+                "forks.py",
+                (
+                    "import os\nimport time\n\nfor _ in range(3000):\n    if os.fork() == 0:\n"
+                    "        time.sleep(30)\n        os._exit(0)\nprint('done')\n"
+                ),
+                "done\n",
+            ),
+            (
+                "uses a deprecated API",
+                "deprecated.py",
+                "import warnings\n\nwarnings.warn('old API', DeprecationWarning)\nprint('done')\n",
+                "done\n",
+            ),
+        ]
+    ],
     Fault(
         "an output block moved under the wrong example",
         EXAMPLES,

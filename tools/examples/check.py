@@ -52,7 +52,7 @@ MISSING_MODULE = re.compile(
     r"^ModuleNotFoundError: No module named '(?P<name>[\w.]+)'", re.MULTILINE
 )
 OUT_OF_LIMITS = re.compile(
-    r"^(MemoryError\b.*|RuntimeError: can't start new thread)$",
+    r"^(MemoryError\b.*|RuntimeError: can't start new thread|\[the examples' sandbox (ended it|counted) .*\])$",
     re.MULTILINE,
 )
 
@@ -81,8 +81,9 @@ def sandbox_problems(example: Example, outcome: Outcome, here: str) -> list[str]
     if limit := OUT_OF_LIMITS.search(outcome.output):
         problems.append(
             f"{here}: it ran out of the examples' sandbox ({limit.group().strip()}): an example "
-            f"may use {sandbox.MEMORY // 2**20} MB of memory (each thread's stack counts; "
-            "tools/examples/sandbox.py); a reader's example needs "
+            f"may use {sandbox.MEMORY // 2**20} MB of memory (each thread's stack counts) "
+            f"and start {sandbox.PROCESSES} processes (tools/examples/sandbox.py); "
+            "a reader's example needs "
             "far less, so make it smaller"
         )
     return problems

@@ -174,33 +174,33 @@ def run(
             logs,
             *(Path(v).parent for k, v in (env or {}).items() if k.endswith("_FILE")),
         ]
-        command = sandbox.wrap([python, *arguments], workdir, writable, host=place.host)
-        try:
-            done = subprocess.run(
-                command,
-                cwd=workdir,
-                check=False,
-                env={
-                    **environment(
-                        interpreter,
-                        clock,
-                        timelog,
-                        home,
-                        place,
-                        repeat,
-                        any("DeprecationWarning" in o.text for o in run_.outputs),
-                    ),
-                    **(env or {}),
-                },
-                input=(stdin if stdin is not None else "").encode(),
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                timeout=timeout,
-            )
-            returncode, output = done.returncode, _text(done.stdout)
-        except subprocess.TimeoutExpired as expired:
-            returncode = None
-            output = _text(expired.stdout if isinstance(expired.stdout, bytes) else b"")
+        counted = logs / "processes"
+        command = sandbox.wrap(
+            [python, *arguments], workdir, writable, host=place.host, counted=counted
+        )
+        returncode, output = sandbox.run(
+            command,
+            cwd=workdir,
+            env={
+                **environment(
+                    interpreter,
+                    clock,
+                    timelog,
+                    home,
+                    place,
+                    repeat,
+                    any("DeprecationWarning" in o.text for o in run_.outputs),
+                ),
+                **(env or {}),
+            },
+            input=(stdin if stdin is not None else "").encode(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            timeout=timeout,
+        )
+        output = _text(output)
+        if (count := sandbox.started(counted)) is not None and count > sandbox.PROCESSES:
+            output += f"\n{sandbox.TOO_MANY_STARTED.format(count=count)}\n"
         lines, end, limit, waited, real = _read_log(timelog)
         threads = (logs / "threads").exists()
         for path in (workdir, base):  # as a reader's terminal shows paths: relative

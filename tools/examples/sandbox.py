@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 from functools import cache
 from pathlib import Path
 
@@ -35,11 +37,17 @@ TMP = Path("/tmp")
 
 # What an example may use: a reader's example needs far less; one that
 # allocates hundreds of MB, or starts thousands of threads (each thread's stack
-# counts), fails (MemoryError, "can't start new thread") and the check says why (tools/examples/check.py). The one program of the site that starts tens
+# counts), fails (MemoryError, "can't start new thread"); one that starts more
+# than PROCESSES processes at once is ended (:func:`run`); the check says why
+# (tools/examples/check.py). The one program of the site that starts tens
 # of thousands of threads, snippets/measured/threads_vs_asyncio.py, is not an
 # example the harness runs (ALLOWED_SKIPS): tests/test_bench_concurrency.py runs
 # it outside this sandbox, since starting that many threads is what it measures.
 MEMORY = 256 * 2**20  # bytes of data (heap and private mappings: 8 MB per thread's stack)
+PROCESSES = 64  # started, at once or in all, the example's own included
+TOO_MANY = f"[the examples' sandbox ended it: more than {PROCESSES} processes at once]"
+TOO_MANY_STARTED = f"[the examples' sandbox counted {{count}} processes: more than {PROCESSES}]"
+WATCH_EVERY = 0.05  # seconds between two counts of the example's processes
 
 
 class SandboxUnavailable(RuntimeError):
@@ -122,11 +130,14 @@ def wrap(
     own_pids: bool = True,
     host: str | None = None,
     limits: bool = True,
+    counted: Path | None = None,
 ) -> list[str]:
     """``command`` as it runs in the sandbox, in ``cwd``, able to write only
     in ``writable`` (which includes ``cwd``). ``own_pids=False`` keeps the
     process IDs of the machine (a Jupyter kernel watches its parent's);
-    ``host``: its host name; ``limits``: :data:`MEMORY`.
+    ``host``: its host name; ``limits``: :data:`MEMORY`; ``counted``: a file
+    where the number of processes it started (itself included) is written
+    as it ends (:func:`started`), read from its PID namespace.
     Where bubblewrap cannot run (:func:`unavailable`), ``command`` itself
     (under the memory limit where ``prlimit`` exists)."""
     if unavailable():
@@ -157,5 +168,79 @@ def wrap(
         "--chdir", str(cwd),
         "--",
         *([prlimit(), f"--data={MEMORY}", "--"] if limits else []),
+        *(["sh", "-c", COUNT, str(counted)] if counted and own_pids else []),
         *command,
     ]  # fmt: skip
+
+
+# In its own PID namespace, process IDs are given in order from 1 (bwrap),
+# 2 (this shell), 3 (the example): the last one given, read by `cat` as it
+# ends, counts every process the example started, even those that ended at once.
+COUNT = 'set +e; "$@"; s=$?; cat /proc/sys/kernel/ns_last_pid > "$0"; exit $s'
+NOT_STARTED_BY_IT = 3  # bwrap, the shell, cat
+
+
+def started(counted: Path) -> int | None:
+    """How many processes the example started, itself included (None: not counted)."""
+    try:
+        return int(counted.read_text()) - NOT_STARTED_BY_IT
+    except (OSError, ValueError):
+        return None
+
+
+def run(command: list[str], input: bytes, timeout: float, **popen) -> tuple[int | None, bytes]:
+    """(exit status, output) of ``command``, as ``subprocess.run`` would give
+    them, ended when it passes ``timeout`` (status None) or starts more than
+    :data:`PROCESSES` processes at once (its output then ends with
+    :data:`TOO_MANY`). The processes of its session are counted from ``/proc`` (on Linux;
+    RLIMIT_NPROC would not hold for root, as CI here runs)."""
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, start_new_session=True, **popen)
+    too_many = threading.Event()
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(WATCH_EVERY):
+            if _in_session(process.pid) > PROCESSES:
+                too_many.set()
+                _end(process)
+                return
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    if Path("/proc/self/stat").exists():
+        watcher.start()
+    try:
+        output, _ = process.communicate(input, timeout=timeout)
+        status = process.returncode
+    except subprocess.TimeoutExpired:
+        _end(process)
+        output, _ = process.communicate()
+        status = None
+    finally:
+        done.set()
+        _end(process)  # whatever it left behind in its session
+    if too_many.is_set():
+        return -signal.SIGKILL, output + f"\n{TOO_MANY}\n".encode()
+    return status, output
+
+
+def _end(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _in_session(session: int) -> int:
+    """How many processes are in ``session`` (one reading of /proc): the
+    command's, its children's and the orphans they left."""
+    count = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+        except OSError:
+            continue  # ended meanwhile
+        # pid (comm) state ppid pgrp session ...
+        count += int(stat[stat.rindex(")") + 2 :].split()[3]) == session
+    return count
