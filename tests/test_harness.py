@@ -1026,8 +1026,10 @@ def run_planted(tmp_path, snippet, interpreter, place):
             "more than 64",
         ),
         (
-            "import os, time\nfor _ in range(5000):\n    if os.fork() == 0:\n"
-            "        time.sleep(30)\n        os._exit(0)\n",
+            (
+                "import os, time\nfor _ in range(5000):\n    if os.fork() == 0:\n"
+                "        time.sleep(30)\n        os._exit(0)\n"
+            ),
             "x\n",
             "more than 64",
         ),

@@ -52,9 +52,13 @@ MISSING_MODULE = re.compile(
     r"^ModuleNotFoundError: No module named '(?P<name>[\w.]+)'", re.MULTILINE
 )
 OUT_OF_LIMITS = re.compile(
-    r"^(MemoryError\b.*|RuntimeError: can't start new thread|\[the examples' sandbox (ended it|counted) .*\])$",
+    r"^(MemoryError\b.*|RuntimeError: can't start new thread|\[the examples' sandbox (ended it|counted)\b.*\])$",
     re.MULTILINE,
 )
+
+
+# The last line of the traceback of a deprecation warning made an error (run.py).
+DEPRECATED = re.compile(r"^(Pending)?DeprecationWarning: .*$", re.MULTILINE)
 
 
 def sandbox_problems(example: Example, outcome: Outcome, here: str) -> list[str]:
@@ -77,6 +81,12 @@ def sandbox_problems(example: Example, outcome: Outcome, here: str) -> list[str]
             f"{here}: it imports {missing.group('name')!r}, which a reader's fresh Python does "
             "not have (a script runs with the standard library only; a Jupyter form has what "
             "Jupyter brings): use the standard library"
+        )
+    if deprecated := DEPRECATED.search(outcome.output):
+        problems.append(
+            f"{here}: it uses something deprecated ({deprecated.group().strip()}): a deprecation "
+            "warning is an error in the examples, as on the Python where that API is gone "
+            "(tools/examples/run.py): use what the warning names instead"
         )
     if limit := OUT_OF_LIMITS.search(outcome.output):
         problems.append(
