@@ -26,6 +26,7 @@ CHECKS = [
     guards.documented_commands,
     guards.precommit_hooks,
     guards.lock_pins,
+    guards.lock_python,
     guards.action_pins,
 ]
 
@@ -311,3 +312,17 @@ def test_every_reviewed_exclusion_still_exists():
         )
     ]
     assert not gone, f"tools/guards.py: take {gone} out of REVIEWED_EXCLUSIONS: no longer there"
+
+
+def test_a_pinned_release_that_needs_a_newer_python_is_caught(tmp_path):
+    """A release that needs 3.11.5 (pymdown-extensions 13 does) fails on
+    Debian 12's 3.11.2: the lock may pin only releases every 3.11 installs."""
+    root = copy_of_the_project(tmp_path)
+    edit(root, "requirements.lock", r"^pymdown-extensions==.*$", "pymdown-extensions==13.1.2")
+
+    def requires(name, version):
+        return ">=3.11.5" if (name, version) == ("pymdown-extensions", "13.1.2") else None
+
+    problems = guards.lock_python(root, requires)
+    assert len(problems) == 1 and problems[0].startswith("requirements.lock:"), problems
+    assert "pymdown-extensions 13.1.2 needs Python >=3.11.5" in problems[0], problems

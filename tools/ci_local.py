@@ -14,7 +14,7 @@ lacks (installed with :mod:`tools.apt`, created if missing):
   the runner's (``/opt/ci-local/python/3.X``): copies of pyenv's newest of
   each (``/root`` is closed to other users), their library path made relative
   (``patchelf``). Debian 12's ``/usr/bin/python3`` (3.11.2) is not used:
-  setup-python gives the newest 3.11, and the lock needs 3.11.5 or newer. The image's own
+  setup-python gives the newest 3.11. The image's own
   ``python3.12`` is on PATH in every job, as on Ubuntu 24.04.
 
 ``uses:`` steps are replaced by what they do where that is possible
@@ -122,7 +122,7 @@ def toolcache(version: str) -> Path | None:
     """The ``bin`` of a Python ``version`` ("3.12") that any user can run, with
     ``python``, ``python3`` and ``python3.X`` in it as setup-python's has; None
     where pyenv has none. pyenv's newest release of it, as setup-python gives the
-    newest (Debian 12's own 3.11.2 is older than some pinned packages allow)."""
+    newest, as setup-python gives it."""
     cached = TOOLCACHE / version / "bin"
     if cached.is_dir():
         return cached

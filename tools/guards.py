@@ -14,6 +14,8 @@ of each kind in a throw-away copy to show it is caught.
   are when the test runs);
 - :func:`precommit_hooks`: the pre-commit hooks are the ones CONTRIBUTING.md lists;
 - :func:`lock_pins`: every line of requirements.lock pins an exact version;
+- :func:`lock_python`: every pinned release installs on the oldest Python the
+  project supports (pyproject.toml's ``requires-python``: any 3.11, Debian 12's 3.11.2 too);
 - :func:`action_pins`: every action's commit is the one of the release its comment
   names, by the table read from the actions' repositories (tests/data/action_tags.json).
 """
@@ -577,6 +579,45 @@ def lock_pins(root: Path) -> list[str]:
             problems.append(
                 f"requirements.lock:{number}: `{bare}` has no `--hash=sha256:`: add it as the "
                 "other requirements have"
+            )
+    return problems
+
+
+def installed_requires_python(name: str, version: str) -> str | None:
+    """The ``Requires-Python`` of ``name`` at ``version`` in this virtualenv
+    (None: not installed at that version, or no such field)."""
+    from importlib import metadata
+
+    try:
+        found = metadata.distribution(name)
+    except metadata.PackageNotFoundError:
+        return None
+    return found.metadata.get("Requires-Python") if found.version == version else None
+
+
+def lock_python(root: Path, requires_python=installed_requires_python) -> list[str]:
+    """Each release requirements.lock pins allows the oldest Python that
+    pyproject.toml's ``requires-python`` admits (a contributor's Debian 12 has
+    3.11.2; a release that needs 3.11.5 makes ``make setup`` fail there)."""
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import Version
+
+    supported = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    supported = supported["project"]["requires-python"]
+    oldest = Version(re.search(r">=\s*([\d.]+)", supported).group(1))
+    problems = []
+    lines = (root / "requirements.lock").read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines, 1):
+        if not (pin := re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([\w.!+-]+)", line)):
+            continue
+        name, version = pin.groups()
+        needs = requires_python(name, version)
+        if needs and oldest not in SpecifierSet(needs):
+            problems.append(
+                f"requirements.lock:{number}: {name} {version} needs Python {needs}, and the "
+                f"project supports {supported} (pyproject.toml; Debian 12's python3 is 3.11.2): "
+                f"pin the newest {name} that installs on Python {oldest} (`make lock "
+                "PYTHON=python3.11` with the oldest 3.11 you have resolves it)"
             )
     return problems
 
