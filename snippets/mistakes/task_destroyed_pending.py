@@ -9,6 +9,7 @@ async def wait_for_signal():
 
 
 async def main():
+    gc.disable()  # garbage is collected only below
     asyncio.create_task(wait_for_signal())  # not kept
     await asyncio.sleep(0.5)
     gc.collect()  # Python collects garbage now and then
