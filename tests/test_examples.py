@@ -103,7 +103,8 @@ def test_the_examples_run_in_the_sandbox():
     if sandbox.in_ci():
         pytest.fail(
             f"CI=true, and the examples ran without the sandbox: {why}. "
-            f"CI must sandbox them: run {how} before the tests (.github/workflows/ci.yml does)"
+            f"CI must sandbox them. To make it possible before the tests: {how} "
+            "(.github/workflows/ci.yml does it on GitHub's runners)"
         )
     pytest.skip("no sandbox here: the line under Pythons above says why and how to get it")
 
