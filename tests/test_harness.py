@@ -919,7 +919,10 @@ def test_an_unsandboxed_run_fails_under_ci_and_is_skipped_saying_why_elsewhere(
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception) as failed:
         the_test()
-    assert "CI must sandbox them: run sudo sysctl -w kernel.apparmor_restrict" in str(failed.value)
+    assert (
+        "CI must sandbox them. To make it possible before the tests: sudo sysctl -w kernel.apparmor_restrict"
+        in str(failed.value)
+    )
 
 
 @pytest.mark.parametrize(
