@@ -18,7 +18,8 @@ of its node id and everything it can depend on:
   a snippet or a notebook source (data, traces, pictures). A test about
   "nothing" still depends on all the pages (many such tests work on a copy of
   the repository), unless its file is one of :data:`PAGE_FREE`, which read no
-  page at all (tests/test_reuse.py runs them in a copy without any).
+  page at all but for the tests :data:`READS_PAGES` names (tests/test_reuse.py
+  runs the others in a copy without any page).
 
 A kept test is not run again: it is left out of the session, and the summary
 says how many were kept (tests/reuse.py). Only passes are kept, so a failure
@@ -51,6 +52,24 @@ PAGES = ("docs", "snippets", "notebooks")  # the folders a page edit touches
 # check they plant in a temporary folder.
 PAGE_FREE = {
     "tests/test_stuck_guard.py": "plants stuck tests and runs them in a temporary folder",
+    "tests/test_harness.py": "plants pages and snippets in temporary sites",
+    "tests/test_guards.py": "reads the workflows, the Makefile, the lock and the documents",
+    "tests/test_workflows.py": "reads the workflows, .ci/run, the Makefile and the config",
+    "tests/test_apt.py": "the installer's messages, planted",
+}
+# Single tests that read no page: what they copy of the repository leaves the pages out.
+PAGE_FREE_TESTS = {
+    "tests/test_reuse.py::test_the_test_files_said_to_read_no_page_pass_without_any": (
+        "runs PAGE_FREE's tests in a copy of the repository without pages"
+    ),
+}
+# The tests of PAGE_FREE's files that do read the pages (node id prefixes).
+READS_PAGES = {
+    "tests/test_harness.py::test_per_version_outputs_are_each_checked_on_their_versions",
+    "tests/test_harness.py::test_an_unsandboxed_run_fails_under_ci_and_is_skipped_saying_why_elsewhere",
+    "tests/test_harness.py::test_code_a_page_shows_outside_a_fence_fails",
+    "tests/test_harness.py::test_one_python_is_skipped_saying_so_outside_ci_and_fails_under_ci",
+    "tests/test_workflows.py::test_deploy_stops_when_pages_serves_another_address",
 }
 # Tests that check less under `make test PAGE=`: a pass there is kept for that
 # page's runs only, never for a full run.
@@ -193,7 +212,9 @@ def pages_part(item) -> str:
         path = Path(item.path).resolve().relative_to(ROOT)
     except ValueError:  # a test outside the repository (a planted one): all the pages
         return all_pages()
-    if path.as_posix() in PAGE_FREE:
+    if path.as_posix() in PAGE_FREE and not item.nodeid.startswith(tuple(READS_PAGES)):
+        return ""
+    if item.nodeid in PAGE_FREE_TESTS:
         return ""
     in_browser = path.parts[:2] == ("tests", "browser")
     if mark is None or in_browser or selection.needs_build(item):

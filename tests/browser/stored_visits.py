@@ -4,7 +4,7 @@
 A visit (visits.py: every per-page check of one page, made on one load per
 mode) is kept under everything it can depend on: the page as built (its
 folder's files), the same page in the other languages (the language
-switcher goes there), every language's sitemap, the site's ``assets/``, the
+switcher goes there), the pages every language's sitemap names, the site's ``assets/``, the
 browser's version, and the sources of the browser tests, the test server,
 the validators and the example harness (copied programs are run), with
 ``requirements.lock``.
@@ -21,6 +21,7 @@ import dataclasses
 import hashlib
 import os
 import pickle
+import re
 from functools import cache
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from tools.examples.stored import enabled
 from tools.site import ROOT
 
 STORE = ROOT / ".cache" / "visits"
+LOC = re.compile(r"<loc>(.*?)</loc>")
 SOURCES = [
     "tests/conftest.py",
     "tests/browser/*.py",
@@ -68,7 +70,9 @@ def _shared(site: Path) -> str:
     digest = hashlib.sha256()
     _files(digest, site / "assets", recursive=True)
     for sitemap in sorted(site.glob("**/sitemap.xml")):
-        digest.update(sitemap.read_bytes())
+        # the pages it names (instant navigation reads them), not their dates:
+        # an edited page's lastmod is not another page's input
+        digest.update(" ".join(LOC.findall(sitemap.read_text(encoding="utf-8"))).encode())
     return digest.hexdigest()
 
 
