@@ -15,7 +15,10 @@ of its node id and everything it can depend on:
   (tests/page_selection.py's ``about`` marker) that neither builds the site
   nor runs in the browser depends on less: that page and its twins, the
   snippets they include, and every file of those folders that is not a page,
-  a snippet or a notebook source (data, traces, pictures). A test about
+  a snippet or a notebook source (data, traces, pictures). So does a browser
+  test of one page (made for each page: its visit's checks, its timelines),
+  which also depends on which pages exist: the nav's titles are in
+  ``mkdocs*.yml``, so another page's text is not in its HTML. A test about
   "nothing" still depends on all the pages (many such tests work on a copy of
   the repository), unless its file is one of :data:`PAGE_FREE`, which read no
   page at all but for the tests :data:`READS_PAGES` names (tests/test_reuse.py
@@ -140,6 +143,13 @@ def _shared() -> frozenset[str]:
 
 
 @cache
+def _page_names() -> str:
+    """Which pages exist (every page's sitemap and instant navigation name them)."""
+    names = [n for n in _files() if n.startswith("docs/") and _is_own(n)]
+    return hashlib.sha256("\0".join(names).encode()).hexdigest()
+
+
+@cache
 def family(files: frozenset[str]) -> str:
     """The digest of ``files`` and of the pages' files that no page owns."""
     present = {name for name in files if (ROOT / name).is_file()}
@@ -217,6 +227,10 @@ def pages_part(item) -> str:
     if item.nodeid in PAGE_FREE_TESTS:
         return ""
     in_browser = path.parts[:2] == ("tests", "browser")
+    if in_browser and mark is not None and "page" in mark.kwargs:
+        # a browser test of one page, judged on that page as built (see the module's doc)
+        files = _family_files(mark)
+        return all_pages() if files is None else family(files) + _page_names()
     if mark is None or in_browser or selection.needs_build(item):
         return all_pages()
     files = _family_files(mark)

@@ -289,17 +289,29 @@ ITEMS = {
     "coroutines as built": _Item(
         "built", pytest.mark.about(page="docs/en/coroutines.md").mark, fixtures=("built_site",)
     ),
+    "the 404 page in the browser": _Item(
+        "404", pytest.mark.about("nothing").mark, "tests/browser/test_x.py"
+    ),
 }
 ALL_THE_PAGES = {
     "about nothing",
     "about the site",
-    "coroutines in the browser",
     "coroutines as built",
+    "the 404 page in the browser",
 }
+COROUTINES = {"about coroutines", "coroutines in the browser"}
 
 
 DIGEST_OF = kept._digest_of  # what tests/kept.py reads of a file (cached)
-CACHED = (kept._files, DIGEST_OF, kept.machinery, kept.all_pages, kept._shared, kept.family)
+CACHED = (
+    kept._files,
+    DIGEST_OF,
+    kept.machinery,
+    kept.all_pages,
+    kept._shared,
+    kept.family,
+    kept._page_names,
+)
 
 
 @pytest.fixture
@@ -327,10 +339,10 @@ def _names(monkeypatch, changed=frozenset(), machine=None) -> dict[str, str]:
 @pytest.mark.parametrize(
     ("changed", "rerun"),
     [
-        ("docs/en/coroutines.md", ALL_THE_PAGES | {"about coroutines"}),
+        ("docs/en/coroutines.md", ALL_THE_PAGES | COROUTINES),
         ("docs/ru/tasks.md", ALL_THE_PAGES | {"about tasks"}),
-        ("snippets/tasks/await_the_task.py", set(ITEMS) - {"about coroutines"}),
-        ("snippets/coroutines/coroutine_is_inert.py", ALL_THE_PAGES | {"about coroutines"}),
+        ("snippets/tasks/await_the_task.py", set(ITEMS) - COROUTINES),
+        ("snippets/coroutines/coroutine_is_inert.py", ALL_THE_PAGES | COROUTINES),
         ("notebooks/lesson.ru.md", ALL_THE_PAGES | {"about the notebook"}),
         ("docs/data/bench_loop.json", set(ITEMS)),  # a file of the pages that no page owns
         ("docs/traces/tasks/await_the_task.json", set(ITEMS)),
@@ -346,6 +358,23 @@ def test_a_changed_file_runs_again_exactly_the_tests_it_can_affect(
     before = _names(monkeypatch)
     after = _names(monkeypatch, changed={changed})
     assert {what for what in ITEMS if before[what] != after[what]} == rerun
+
+
+def test_a_new_page_runs_again_every_browser_test_of_a_page(digests, monkeypatch):
+    """A page's browser checks read which pages exist (its sitemap and instant
+    navigation name them), not what they say."""
+    before = _names(monkeypatch)
+    files = kept._files()
+    for function in CACHED:
+        function.cache_clear()
+    monkeypatch.setattr(kept, "_files", lambda: tuple(sorted({*files, "docs/en/new.md"})))
+    monkeypatch.setattr(
+        kept, "_digest_of", lambda name: b"new" if name == "docs/en/new.md" else DIGEST_OF(name)
+    )
+    after = {what: kept.result_name(item) for what, item in ITEMS.items()}
+    assert {what for what in ITEMS if before[what] != after[what]} == ALL_THE_PAGES | {
+        "coroutines in the browser"
+    }
 
 
 def test_another_machine_runs_every_test_again(digests, monkeypatch):
