@@ -18,7 +18,9 @@ of its node id and everything it can depend on:
   a snippet or a notebook source (data, traces, pictures). So does a browser
   test of one page (made for each page: its visit's checks, its timelines),
   which also depends on which pages exist: the nav's titles are in
-  ``mkdocs*.yml``, so another page's text is not in its HTML. A test about
+  ``mkdocs*.yml``, so another page's text is not in its HTML; and a test of
+  the notebook that builds the site (the notebook and its page are made from
+  its sources and snippets). A test about
   "nothing" still depends on all the pages (many such tests work on a copy of
   the repository), unless its file is one of :data:`PAGE_FREE`, which read no
   page at all but for the tests :data:`READS_PAGES` names (tests/test_reuse.py
@@ -231,7 +233,10 @@ def pages_part(item) -> str:
         # a browser test of one page, judged on that page as built (see the module's doc)
         files = _family_files(mark)
         return all_pages() if files is None else family(files) + _page_names()
-    if mark is None or in_browser or selection.needs_build(item):
+    # The built notebook and its page are made from the notebook's sources and
+    # snippets alone: a test of them that builds depends on no other page.
+    built_notebook = mark is not None and mark.args[:1] == ("notebook",)
+    if mark is None or in_browser or (selection.needs_build(item) and not built_notebook):
         return all_pages()
     files = _family_files(mark)
     return all_pages() if files is None else family(files)

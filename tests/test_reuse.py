@@ -289,6 +289,9 @@ ITEMS = {
     "coroutines as built": _Item(
         "built", pytest.mark.about(page="docs/en/coroutines.md").mark, fixtures=("built_site",)
     ),
+    "the notebook as built": _Item(
+        "built notebook", pytest.mark.about("notebook").mark, fixtures=("built_site",)
+    ),
     "the 404 page in the browser": _Item(
         "404", pytest.mark.about("nothing").mark, "tests/browser/test_x.py"
     ),
@@ -300,6 +303,7 @@ ALL_THE_PAGES = {
     "the 404 page in the browser",
 }
 COROUTINES = {"about coroutines", "coroutines in the browser"}
+NOTEBOOK = {"about the notebook", "the notebook as built"}
 
 
 DIGEST_OF = kept._digest_of  # what tests/kept.py reads of a file (cached)
@@ -343,7 +347,7 @@ def _names(monkeypatch, changed=frozenset(), machine=None) -> dict[str, str]:
         ("docs/ru/tasks.md", ALL_THE_PAGES | {"about tasks"}),
         ("snippets/tasks/await_the_task.py", set(ITEMS) - COROUTINES),
         ("snippets/coroutines/coroutine_is_inert.py", ALL_THE_PAGES | COROUTINES),
-        ("notebooks/lesson.ru.md", ALL_THE_PAGES | {"about the notebook"}),
+        ("notebooks/lesson.ru.md", ALL_THE_PAGES | NOTEBOOK),
         ("docs/data/bench_loop.json", set(ITEMS)),  # a file of the pages that no page owns
         ("docs/traces/tasks/await_the_task.json", set(ITEMS)),
         ("tools/site.py", set(ITEMS)),  # the machinery
