@@ -154,12 +154,16 @@ class _Clock:
                 wall = end - start
                 self.waiting -= 1
                 delays = [after[t] - before.get(t, 0.0) for t in after if t not in _own_tasks]
-                credit = min(max(delays, default=0.0), wall)
-                self.elapsed -= credit
-                self.real += wall - credit
                 # While the other threads compute, the main thread's join is the
                 # example's work, not a wait: only the rest is waiting.
                 working = max(0.0, _process_cpu() - self.cpu - others_before)
+                # Threads that ran side by side were kept off a CPU at the same
+                # time (the longest delay); threads that take turns (the GIL)
+                # one after another (their sum), within what their work leaves.
+                longest = max(delays, default=0.0)
+                credit = min(max(longest, min(sum(delays), wall - working)), wall)
+                self.elapsed -= credit
+                self.real += wall - credit
                 self.waited += max(0.0, wall - credit - working)
 
     def _queued_and_read(self) -> tuple[dict[int, float], float]:
