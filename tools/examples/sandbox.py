@@ -47,7 +47,10 @@ MEMORY = 256 * 2**20  # bytes of data (heap and private mappings: 8 MB per threa
 PROCESSES = 64  # started, at once or in all, the example's own included
 TOO_MANY = f"[the examples' sandbox ended it: more than {PROCESSES} processes at once]"
 TOO_MANY_STARTED = f"[the examples' sandbox counted {{count}} processes: more than {PROCESSES}]"
-WATCH_EVERY = 0.05  # seconds between two counts of the example's processes
+# Seconds between two counts of the example's processes while it runs (each
+# reads /proc): a fork bomb is ended within it; what ended at once is counted
+# as the example ends (COUNT).
+WATCH_EVERY = 0.2
 
 
 class SandboxUnavailable(RuntimeError):
